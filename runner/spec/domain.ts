@@ -1,0 +1,22 @@
+import type { z } from 'zod';
+
+/**
+ * What the generic runner needs to know about the world it tests, supplied by domain/.
+ * The runner validates YAML structure, rules and selection itself; it asks the domain only
+ * what a profile and a step may look like, which axis values are legal, and which version
+ * a value stands for (for ranges such as `>=3.4`).
+ */
+export interface Domain {
+  /** Axes with a fixed set of values: axis -> allowed values. */
+  closedAxes: Record<string, readonly string[]>;
+  /** Axes whose values are named profiles: axis -> schema of one profile. */
+  profileSchemas: Record<string, z.ZodType>;
+  /** The profile of a value declared without one, or undefined when there is none. */
+  implicitProfile(axis: string, value: string): unknown;
+  /** The schema of one scenario step. */
+  stepSchema: z.ZodType;
+  /** The normalised form of a valid step, as backends receive it. */
+  normaliseStep(step: unknown): unknown;
+  /** The version a value stands for, compared by range rules; undefined when it has none. */
+  versionOf(axis: string, value: string, profile: unknown): string | undefined;
+}
