@@ -1,9 +1,15 @@
 import type { Domain } from '../runner/spec/domain.ts';
+import { knowledge } from '../emulator/knowledge/index.ts';
 import { CLOSED_AXES } from './axes.ts';
 import { KernelProfile, XenProfile } from './profiles.ts';
 import { StepSchema, normaliseStep } from './steps.ts';
 
 const RELEASE_LIKE = /^\d+(\.\d+)+$/;
+
+/** The release a known distro build (emulator/knowledge/xen-builds.yaml) is based on. */
+function presetVersion(preset: unknown): string | undefined {
+  return typeof preset === 'string' ? knowledge.builds[preset]?.version : undefined;
+}
 
 /** pvmatrix's domain: Xen builds and Linux kernels, and the pv-ops scenario language. */
 export const xenDomain: Domain = {
@@ -12,13 +18,16 @@ export const xenDomain: Domain = {
   implicitProfile(axis, value) {
     // `xen: ["3.4", "4.0"]` needs no profiles: a bare release number describes an upstream build.
     if (axis === 'xen' && RELEASE_LIKE.test(value)) return { version: value };
+    // A known distro build's id (`fedora11-3.3.1`) names its preset.
+    if (axis === 'xen' && knowledge.builds[value]) return { preset: value };
     if (axis === 'kernel' && RELEASE_LIKE.test(value)) return { version: value, tree: 'mainline' };
     return undefined;
   },
   stepSchema: StepSchema,
   normaliseStep: (step) => normaliseStep(StepSchema.parse(step)),
   versionOf(_axis, value, profile) {
-    const v = (profile as { version?: unknown } | undefined)?.version;
-    return typeof v === 'string' ? v : RELEASE_LIKE.test(value) ? value : undefined;
+    const p = profile as { version?: unknown; preset?: unknown } | undefined;
+    if (typeof p?.version === 'string') return p.version;
+    return presetVersion(p?.preset) ?? (RELEASE_LIKE.test(value) ? value : undefined);
   },
 };

@@ -30,6 +30,13 @@ export interface XenNotes {
   /** SUPPORTED_FEATURES (17) bitmap; bit XENFEAT_dom0 (11) says the kernel can be dom0. */
   supportedFeatures?: number;
   phys32Entry?: string; // PHYS32_ENTRY (18)
+  // Added by the image layer (optional):
+  info?: string; // INFO (0)
+  bsdSymtab?: string; // BSD_SYMTAB (11): "yes" / "no"
+  /** PHYS32_RELOC (19): alignment, minimum, maximum, hex. */
+  phys32Reloc?: string[];
+  /** PAE_MODE as written, when it is none of the PaeMode values (or to show it verbatim). */
+  paeModeRaw?: string;
   /** Every note as found: type number, name, and the descriptor as hex or text. */
   raw: { type: number; name: string; desc: string }[];
 }
@@ -56,6 +63,11 @@ export interface ElfInfo {
   xenNotes?: XenNotes;
   /** The pre-3.0.3 `__xen_guest` section: raw string and its KEY=VALUE fields. */
   xenGuest?: { raw: string; fields: Record<string, string> };
+  // Added by the image layer (optional):
+  /** Section names, when the ELF has section headers. */
+  sections?: string[];
+  /** Things a lenient loader (like Xen's libelf) reads past, e.g. a note overrunning its segment. */
+  warnings?: string[];
 }
 
 export interface BzImageInfo {
@@ -74,6 +86,12 @@ export interface BzImageInfo {
   /** The decompressed payload (protocol 2.08+ carries an ELF vmlinux). */
   payload?: ElfInfo;
   payloadSize?: number;
+  // Added by the image layer (optional):
+  /** The uncompressed size Linux appends after the compressed payload (last 4 bytes). */
+  declaredSize?: number;
+  /** Boot sector signature at 0x1FE (0xAA55 as a LE word). */
+  bootFlag?: number;
+  loadflags?: number;
 }
 
 export interface HypervisorInfo {
@@ -84,6 +102,14 @@ export interface HypervisorInfo {
   debug?: boolean;
   multiboot: 1 | 2 | null;
   elf?: ElfInfo;
+  // Added by the image layer (optional):
+  /** Every multiboot header found (Xen 4.x carries both 1 and 2; `multiboot` is the newest). */
+  multibootHeaders?: (1 | 2)[];
+  /** Where version and debug came from: "image", "config", "file name". */
+  versionSource?: string;
+  debugSource?: string;
+  /** Build strings next to the version: compiler, changeset, compile date, and `by` as the banner prints it ("pkg-xen-devel@lists.alioth.debian.org"). */
+  build?: { compiler?: string; changeset?: string; date?: string; by?: string };
 }
 
 export type ImageKind = 'bzImage' | 'elf' | 'gzip-elf' | 'xen' | 'kconfig' | 'unknown';
@@ -103,6 +129,11 @@ export interface ImageInfo {
   /** CONFIG_* values (without the CONFIG_ prefix) from an embedded IKCONFIG or a .config file. */
   config?: Record<string, string>;
   hypervisor?: HypervisorInfo;
+  // Added by the image layer (optional):
+  /** Where `config` came from: "ikconfig", or the .config file's path. */
+  configSource?: string;
+  /** A .config's product and version line, e.g. "Xen/x86 4.17.7" or "Linux/x86 6.1.192". */
+  configHeader?: string;
 }
 
 /** A clear, located error: the file, the byte offset, what was wrong. Never a stack trace. */

@@ -8,6 +8,10 @@ export interface RunInfo {
   shard?: string;
   matrix: string;
   version: string;
+  /** A hash of the matrix and scenario files the run read (`merge` refuses to mix matrices). */
+  matrixHash?: string;
+  /** Set when the run stopped early (Ctrl-C, --run-timeout): some selected cells have no result. */
+  partial?: boolean;
 }
 
 /** Axes in matrix order with their values and display labels (profile names), for reports. */

@@ -1,0 +1,11 @@
+import { runCommand } from '../runner/cli/commands/run.ts';
+import { backendFactories } from '../runner/backends/registry.ts';
+import { reportSinks } from '../reports/sinks.ts';
+import { JUnitSink, junitPath } from '../reports/junit/sink.ts';
+import { MarkdownSummarySink } from '../reports/markdown/sink.ts';
+const which = process.argv[2];
+const io = { out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };
+const t0 = performance.now();
+const sinks = which === 'none' ? () => [] : which === 'noallure' ? (d: string) => [new JUnitSink(junitPath(d)), new MarkdownSummarySink(d)] : reportSinks;
+await runCommand(['--out', '/tmp/try-' + which, '--quiet'], { io, backends: backendFactories, sinks });
+console.log(which, ((performance.now() - t0) / 1000).toFixed(2), 's');

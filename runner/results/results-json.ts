@@ -1,0 +1,73 @@
+import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CellResult } from '../model/result.ts';
+import type { AxisInfo, ResultSink, RunInfo, Summary } from './sink.ts';
+
+export const RESULTS_SCHEMA = 'pvmatrix/results@1';
+
+/**
+ * Writes DIR/results.json (contract pvmatrix/results@1) without holding the results in
+ * memory: cells go to a temporary file as they finish; at the end the header (run, summary,
+ * axes) is written, the cells copied after it, and the whole renamed into place, so a
+ * reader never sees a half-written file and an interrupted run leaves the old one intact.
+ */
+export class ResultsJsonSink implements ResultSink {
+  private readonly final: string;
+  private readonly cellsTmp: string;
+  private readonly fileTmp: string;
+  private fd = -1;
+  private buffer = '';
+  private first = true;
+  private axes: AxisInfo = [];
+
+  constructor(outDir: string) {
+    this.final = join(outDir, 'results.json');
+    this.cellsTmp = join(outDir, `.results.json.${process.pid}.cells`);
+    this.fileTmp = join(outDir, `.results.json.${process.pid}.tmp`);
+    mkdirSync(outDir, { recursive: true });
+  }
+
+  async begin(_run: RunInfo, axes: AxisInfo): Promise<void> {
+    this.axes = axes;
+    this.fd = openSync(this.cellsTmp, 'w');
+  }
+
+  async add(result: CellResult): Promise<void> {
+    this.buffer += (this.first ? '\n' : ',\n') + JSON.stringify(result);
+    this.first = false;
+    if (this.buffer.length > 1 << 16) this.flush();
+  }
+
+  async end(run: RunInfo, summary: Summary): Promise<void> {
+    this.flush();
+    closeSync(this.fd);
+    this.fd = -1;
+    const header = `{"schema":${JSON.stringify(RESULTS_SCHEMA)},"run":${JSON.stringify(run)},"summary":${JSON.stringify(summary)},"axes":${JSON.stringify(this.axes)},"cells":[`;
+    const out = openSync(this.fileTmp, 'w');
+    try {
+      writeSync(out, header);
+      const src = openSync(this.cellsTmp, 'r');
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      for (let n; (n = readSync(src, chunk, 0, chunk.length, null)) > 0; ) writeSync(out, chunk, 0, n);
+      closeSync(src);
+      writeSync(out, '\n]}\n');
+    } finally {
+      closeSync(out);
+    }
+    renameSync(this.fileTmp, this.final);
+    rmSync(this.cellsTmp, { force: true });
+  }
+
+  /** Removes the temporary files of an abandoned run; results.json stays as it was. */
+  abort(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+    rmSync(this.cellsTmp, { force: true });
+    rmSync(this.fileTmp, { force: true });
+  }
+
+  private flush(): void {
+    if (this.buffer) writeSync(this.fd, this.buffer);
+    this.buffer = '';
+  }
+}

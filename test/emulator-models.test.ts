@@ -1,0 +1,200 @@
+/** Each model on its own: knowledge, versions, config, Xen builds, loaders, drivers, the interpreter. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { knowledge, lookup } from '../emulator/knowledge/index.ts';
+import { compareVersions, parseVersion } from '../emulator/version.ts';
+import { evalDepends, kernelConfig, parseDotConfig } from '../emulator/kernel/config.ts';
+import { XenBuild, XenBuildError } from '../emulator/xen/build.ts';
+import { memparse } from '../emulator/kernel/balloon.ts';
+import { factText, run, run1, steps } from './support/emulator-cells.ts';
+
+test('every fact in the knowledge files has a source, and unverified ones say so', () => {
+  let unverified = 0;
+  for (const table of [knowledge.xen, knowledge.linux]) {
+    for (const entries of table.values()) {
+      for (const e of entries) {
+        assert.ok(e.source.length > 3, e.id);
+        if (!e.verified) unverified++;
+      }
+    }
+  }
+  assert.ok(unverified > 0, 'the research marks some facts unverified; so must the knowledge');
+  assert.ok(knowledge.xenReleases.some((r) => r.version === '3.0.2') && knowledge.xenReleases.some((r) => r.version === '4.19'));
+});
+
+test('versions: pre-releases sort before their release; backports reach point releases', () => {
+  assert.ok(compareVersions('2.6.30-rc3', '2.6.30') < 0);
+  assert.ok(compareVersions('2.6.29', '2.6.30-rc1') < 0);
+  assert.ok(compareVersions('4.10', '4.9') > 0);
+  assert.equal(lookup(knowledge.xen, 'hv.dom0.payload.xz', parseVersion('4.1')).has, false);
+  assert.equal(lookup(knowledge.xen, 'hv.dom0.payload.xz', parseVersion('4.1.5')).has, true);
+  assert.equal(lookup(knowledge.xen, 'hv.dom0.payload.xz', parseVersion('4.2')).has, true);
+  assert.throws(() => lookup(knowledge.xen, 'no.such.capability', parseVersion('4.2')));
+  // An absent capability is explained by when it came.
+  assert.match(lookup(knowledge.xen, 'hv.dom0.bzimage', parseVersion('3.3')).fact.text, /3\.4/);
+});
+
+test('Kconfig: dependencies are evaluated and enforced per version, tree and arch', () => {
+  assert.equal(evalDepends('X86_64 || (X86_32 && X86_PAE)', (s) => s === 'X86_32'), false);
+  assert.equal(evalDepends('X86_64 || (X86_32 && X86_PAE)', (s) => s === 'X86_32' || s === 'X86_PAE'), true);
+  assert.equal(evalDepends('!A && B', (s) => s === 'B'), true);
+  const k = (version: string, arch: 'x86_32' | 'x86_32-pae' | 'x86_64', tree = 'mainline') => ({ version: parseVersion(version), tree, arch });
+  assert.equal(kernelConfig(k('2.6.25', 'x86_32'), undefined).on('XEN'), true);
+  const nonpae = kernelConfig(k('2.6.26', 'x86_32'), undefined);
+  assert.equal(nonpae.on('XEN'), false);
+  assert.match(nonpae.whyOff('XEN').reason, /X86_PAE/);
+  assert.equal(kernelConfig(k('2.6.26', 'x86_64'), undefined).on('XEN'), false);
+  assert.equal(kernelConfig(k('2.6.27', 'x86_64'), undefined).on('XEN'), true);
+  assert.equal(kernelConfig(k('2.6.36', 'x86_64'), undefined).defined('XEN_DOM0'), false);
+  assert.equal(kernelConfig(k('2.6.37', 'x86_64'), undefined).on('XEN_DOM0'), true);
+  assert.equal(kernelConfig(k('6.1', 'x86_32-pae'), undefined).on('XEN_PV'), false);
+  // A real .config: a value the dependencies forbid is dropped, with the reason.
+  const real = kernelConfig(k('2.6.31', 'x86_64', 'xen.git'), parseDotConfig('CONFIG_XEN=y\nCONFIG_XEN_DOM0=y\nCONFIG_PARAVIRT_GUEST=y\nCONFIG_X86_IO_APIC=y\n# CONFIG_ACPI is not set\n'));
+  assert.equal(real.on('XEN_DOM0'), false);
+  assert.match(real.whyOff('XEN_DOM0').reason, /ACPI is not set/);
+});
+
+test('Xen builds: presets with backports, build options checked against the release', () => {
+  const f11 = new XenBuild('fedora11-3.3.1', { preset: 'fedora11-3.3.1' });
+  const upstream = new XenBuild('3.3', { version: '3.3' });
+  assert.equal(f11.cap('hv.dom0.bzimage').has, true);
+  assert.equal(f11.cap('hv.dom0.bzimage').fact.verified, false);
+  assert.equal(upstream.cap('hv.dom0.bzimage').has, false);
+  assert.equal(f11.cap('hv.dom0.payload.bzip2').has, false, 'the backport is Xen 3.4\'s gzip-only loader');
+  assert.equal(upstream.toolstack, 'xend');
+  assert.equal(new XenBuild('4.2', { version: '4.2' }).toolstack, 'xl');
+  assert.throws(() => new XenBuild('x', { version: '4.11', build: { pv32: false } }), XenBuildError);
+  assert.throws(() => new XenBuild('x', { version: '2.0' }), /outside/);
+  assert.equal(new XenBuild('x', { version: '4.14', build: { pv32: false } }).pv32, false);
+});
+
+test('the dom0 builder: boot protocol 2.08 minimum, payload decompressors per release', async () => {
+  const dom0 = { kernel: '2.6.30-rc3-tip', arch: 'x86_64', role: 'dom0', format: 'bzImage', scenario: 'boot' } as const;
+  const [proto, bz34, bz40] = await run(
+    { ...dom0, xen: '4.0', kernel: '2.6.24', arch: 'x86_32-pae' },
+    { ...dom0, xen: '3.4', compression: 'bzip2' },
+    { ...dom0, xen: '4.0', compression: 'bzip2' },
+  );
+  // 2.6.24 cannot be dom0 at all: the kernel check comes first, naming the dom0 fact.
+  assert.equal(proto!.outcome, 'unsupported');
+  assert.match(proto!.reason!, /dom0/);
+  assert.equal(bz34!.outcome, 'unsupported');
+  assert.match(bz34!.reason!, /bzip2/);
+  assert.equal(bz40!.outcome, 'works', bz40!.reason);
+  const domU = await run1({ xen: '4.0', kernel: '2.6.24', arch: 'x86_32-pae', role: 'domU', format: 'bzImage', scenario: 'boot' });
+  assert.match(domU.reason!, /boot protocol is 2\.07, below 2\.08/);
+});
+
+test('the domain builder never takes an uncompressed bzImage payload; the hypervisor does from 4.2', async () => {
+  const cell = { xen: '4.19', kernel: '5.8', arch: 'x86_64', format: 'bzImage', compression: 'none', scenario: 'boot' } as const;
+  const [domU, dom0] = await run({ ...cell, role: 'domU' }, { ...cell, role: 'dom0' });
+  assert.equal(domU!.outcome, 'unsupported');
+  assert.match(domU!.reason!, /never accepted an uncompressed payload/);
+  assert.ok(domU!.transcript.some((l) => /unknown compression format/.test(l)));
+  assert.equal(dom0!.outcome, 'works', dom0!.reason);
+});
+
+test('Xen 3.0.2 cannot boot pv-ops (ELF notes only) but boots 2.6.18-xen (__xen_guest)', async () => {
+  const [pvops, classic] = await run(
+    { xen: '3.0.2', kernel: '2.6.24', arch: 'x86_32', role: 'domU', scenario: 'boot' },
+    { xen: '3.0.2', kernel: '2.6.18-xen', arch: 'x86_32', role: 'domU', scenario: 'boot' },
+  );
+  assert.equal(pvops!.outcome, 'unsupported');
+  assert.match(pvops!.reason!, /__xen_guest/);
+  assert.equal(classic!.outcome, 'works', classic!.reason);
+});
+
+test('balloon: target_kb took bytes before 2.6.29; no growth above the boot allocation before 2.6.37', async () => {
+  assert.equal(memparse('393216'), 393216);
+  assert.equal(memparse('384M'), 384 * 1024 * 1024);
+  const [b28, b29] = await run(
+    { xen: '4.0', kernel: '2.6.28', arch: 'x86_64', role: 'domU', scenario: 'balloon' },
+    { xen: '4.0', kernel: '2.6.29', arch: 'x86_64', role: 'domU', scenario: 'balloon' },
+  );
+  assert.equal(b28!.outcome, 'unsupported');
+  assert.match(b28!.reason!, /as bytes/);
+  assert.match(factText(b28!), /618b2c8db24/);
+  assert.equal(b29!.outcome, 'works', b29!.reason);
+  const grow = steps([{ boot: { memory: '256M', maxmem: '512M' } }, { 'set-memory': { target: '384M' } }, { read: '/sys/devices/system/xen_memory/xen_memory0/info/current_kb', expect: { equals: 393216, within: '5s' } }]);
+  const [g32, g37] = await run(
+    { xen: '4.0', kernel: '2.6.32', role: 'domU', scenario: grow },
+    { xen: '4.0', kernel: '2.6.37', role: 'domU', scenario: grow },
+  );
+  assert.equal(g32!.outcome, 'unsupported');
+  assert.match(g32!.reason!, /extra|reversible/);
+  assert.equal(g37!.outcome, 'works', g37!.reason);
+  const above = await run1({ xen: '4.17', kernel: '3.0', role: 'domU', scenario: steps([{ boot: { memory: '128M', maxmem: '256M' } }, { 'set-memory': { target: '300M' }, expect: { refused: true } }]) });
+  assert.equal(above.outcome, 'works', above.reason);
+});
+
+test('CPU hotplug: pv-ops from 2.6.28 and only with HOTPLUG_CPU; 2.6.18-xen onlines by itself', async () => {
+  const cell = { xen: '4.1', arch: 'x86_64', role: 'domU', scenario: 'cpu-hotplug' } as const;
+  const [k27, k28, noHotplug, classic] = await run(
+    { ...cell, kernel: '2.6.27' },
+    { ...cell, kernel: '2.6.28' },
+    { ...cell, kernel: '2.6.28', kernelProfile: { configOverrides: { HOTPLUG_CPU: 'n' } } },
+    { ...cell, kernel: '2.6.18-xen' },
+  );
+  assert.equal(k27!.outcome, 'unsupported');
+  assert.match(k27!.reason!, /2\.6\.28/);
+  assert.equal(k28!.outcome, 'works', k28!.reason);
+  assert.equal(noHotplug!.outcome, 'unsupported');
+  assert.match(noHotplug!.reason!, /HOTPLUG_CPU/);
+  assert.equal(classic!.outcome, 'works', classic!.reason);
+  // xl in 4.0 had no vcpu-set (4.1).
+  const xl40 = await run1({ ...cell, xen: '4.0', kernel: '2.6.28', xenProfile: { toolstack: 'xl' } });
+  assert.equal(xl40.outcome, 'unsupported');
+  assert.match(xl40.reason!, /vcpu-set in 4\.1/);
+});
+
+test('device hotplug: frontend modules autoload from 2.6.26; built-in frontends need no autoload', async () => {
+  const cell = { xen: '4.0', arch: 'x86_32-pae', role: 'domU', scenario: 'device-hotplug' } as const;
+  const [k24, k26, builtin] = await run(
+    { ...cell, kernel: '2.6.24' },
+    { ...cell, kernel: '2.6.26' },
+    { ...cell, kernel: '2.6.24', kernelProfile: { configOverrides: { XEN_BLKDEV_FRONTEND: 'y', XEN_NETDEV_FRONTEND: 'y' } } },
+  );
+  assert.equal(k24!.outcome, 'unsupported');
+  assert.match(k24!.reason!, /autoload/);
+  assert.equal(k26!.outcome, 'works', k26!.reason);
+  assert.equal(builtin!.outcome, 'works', builtin!.reason);
+});
+
+test('the interpreter: ${var} from `as`, ${axes.NAME}, refused expectations, broken on emulator errors', async () => {
+  const ok = await run1({
+    xen: '4.4',
+    kernel: '3.0',
+    role: 'domU',
+    scenario: steps([
+      { boot: null },
+      { read: '/sys/devices/system/xen_memory/xen_memory0/target_kb', as: 'before' },
+      { write: { path: '/sys/devices/system/xen_memory/xen_memory0/target_kb', value: '${before}' } },
+      { read: '/sys/devices/system/xen_memory/xen_memory0/info/current_kb', expect: { equals: 131072, within: '2s' } },
+      { 'guest-console': null, expect: { contains: 'Xen version: ${axes.xen}' } },
+      { 'set-vcpus': { count: 9 }, expect: { refused: true } },
+    ]),
+  });
+  assert.equal(ok.outcome, 'works', ok.reason);
+  assert.equal(ok.steps.length, 6);
+  const undef = await run1({ xen: '4.4', kernel: '3.0', role: 'domU', scenario: steps([{ boot: null }, { read: '/${nothing}' }]) });
+  assert.equal(undef.outcome, 'broken');
+  assert.match(undef.reason!, /\$\{nothing\} is not defined/);
+  const notRefused = await run1({ xen: '4.4', kernel: '3.0', role: 'domU', scenario: steps([{ boot: null, expect: { refused: true } }]) });
+  assert.equal(notRefused.outcome, 'unsupported');
+  assert.match(notRefused.reason!, /expected the platform to refuse/);
+});
+
+test('the hypervisor command line as each release parses it: dom0_mem max: from 3.0.4, loglvl from 3.0.4', async () => {
+  const boot = steps([{ boot: { memory: '512M', maxmem: '512M', xen: 'loglvl=all guest_loglvl=all' } }, { 'xen-console': null, expect: { contains: 'Std. Loglevel: all' } }]);
+  const [old, modern] = await run(
+    { xen: '3.0.2', kernel: '2.6.18-xen', role: 'dom0', scenario: boot },
+    { xen: '4.17', kernel: '3.0', role: 'dom0', scenario: boot },
+  );
+  assert.equal(old!.outcome, 'unsupported', 'Xen 3.0.2 has no loglvl= option');
+  assert.ok(old!.transcript.some((l) => /dom0_mem: ignoring "max:524288K"/.test(l)));
+  assert.equal(modern!.outcome, 'works', modern!.reason);
+  // guest_loglvl=all does not make a release build accept a domU's console_io.
+  const early = await run1({ xen: '4.17', kernel: '3.0', role: 'domU', scenario: steps([{ boot: { cmdline: 'earlyprintk=xen', xen: 'guest_loglvl=all' } }, { 'xen-console': null, expect: { contains: 'Linux version' } }]) });
+  assert.equal(early.outcome, 'unsupported');
+  assert.match(early.reason!, /release/);
+});

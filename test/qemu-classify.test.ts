@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { xenDomain } from '../domain/index.ts';
+import type { Step } from '../domain/steps.ts';
+import { scenarioResult, xenConsole } from '../runner/backends/qemu/results.ts';
+import type { ScenarioPlan } from '../runner/backends/qemu/translate.ts';
+import { cutAt, loadSerialLog } from './support/qemu-fixtures.ts';
+
+/**
+ * Classification on serial logs recorded from real boots (Debian 12's Xen 4.17 + Linux 6.1
+ * under QEMU TCG, on a busy 2-core host; see test/fixtures/qemu/README.md). Each plan holds
+ * the steps the log was recorded with.
+ */
+const fixture = (name: string) => loadSerialLog(new URL(`./fixtures/qemu/${name}`, import.meta.url).pathname);
+const steps = (raw: unknown[]) => raw.map((s) => xenDomain.normaliseStep(s) as Step);
+const XM = '/sys/devices/system/xen_memory/xen_memory0';
+const CPU = '/sys/devices/system/cpu';
+const SRC = 'recorded boot';
+
+const dom0Plans = (): ScenarioPlan[] => [
+  {
+    index: 0,
+    role: 'dom0',
+    axes: {},
+    steps: steps([
+      { boot: { memory: '512M' } },
+      { read: `${XM}/target_kb`, expect: { equals: 524288 } },
+      { write: { path: `${XM}/target_kb`, value: 393216 } },
+      { read: `${XM}/info/current_kb`, expect: { equals: 393216, within: '10s' } },
+      { write: { path: `${XM}/target_kb`, value: 524288 } },
+      { read: `${XM}/info/current_kb`, expect: { equals: 524288, within: '10s' } },
+      { 'set-memory': { target: '448M' } },
+      { read: `${XM}/info/current_kb`, expect: { equals: 458752, within: '10s' } },
+    ]),
+  },
+  {
+    index: 1,
+    role: 'dom0',
+    axes: {},
+    steps: steps([
+      { boot: null },
+      { read: `${CPU}/present`, expect: { equals: '0-1' } },
+      { write: { path: `${CPU}/cpu1/online`, value: 0 } },
+      { read: `${CPU}/online`, expect: { equals: '0', within: '5s' } },
+      { write: { path: `${CPU}/cpu1/online`, value: 1 } },
+      { read: `${CPU}/online`, expect: { equals: '0-1', within: '5s' } },
+    ]),
+  },
+  {
+    index: 2,
+    role: 'dom0',
+    axes: {},
+    steps: steps([{ boot: null }, { 'load-module': { name: 'xenfs' } }, { mount: { fs: 'xenfs', at: '/proc/xen' } }, { read: '/proc/xen/capabilities', expect: { equals: 'control_d' } }, { 'xen-console': null, expect: { contains: 'Xen version 4.17' } }]),
+  },
+];
+
+test('dom0 on real Xen 4.17: ballooning (sysfs and xl mem-set), CPU hotplug and xenfs all work', () => {
+  const boot = fixture('dom0-balloon-cpu-xenfs.serial');
+  const [balloon, cpu, xenfs] = dom0Plans().map((p) => scenarioResult(p, boot, SRC));
+  for (const r of [balloon!, cpu!, xenfs!]) assert.equal(r.outcome, 'works', r.reason);
+  assert.equal(balloon!.steps[3]!.detail, '393216', 'the balloon went down by 128 MiB');
+  assert.match(balloon!.steps[0]!.detail!, /6\.1\.0-56-amd64 guest_type=PV xen=4\.17\.7/);
+  assert.equal(cpu!.steps[3]!.detail, '0', 'cpu1 went offline');
+  assert.equal(xenfs!.steps[3]!.detail, 'control_d');
+  assert.ok(xenfs!.steps.every((s) => s.status === 'passed'));
+  assert.ok(!xenfs!.transcript.some((l) => l.includes('@@PVM D ')), 'base64 data lines stay out of the transcript');
+});
+
+test('the host decides expectations itself: a value the agent accepted still fails a different expectation', () => {
+  const plans = dom0Plans();
+  plans[1]!.steps[1] = steps([{ read: `${CPU}/present`, expect: { equals: '0-3' } }])[0]!;
+  const r = scenarioResult(plans[1]!, fixture('dom0-balloon-cpu-xenfs.serial'), SRC);
+  assert.equal(r.outcome, 'unsupported');
+  assert.match(r.reason!, /expected "0-3", got "0-1"/);
+});
+
+test('a PV domU from the bzImage: created, ballooned with xl mem-set, vCPU hot-added, mem-set above maxmem refused', () => {
+  const plan: ScenarioPlan = {
+    index: 0,
+    role: 'domU',
+    axes: {},
+    domu: { kernel: '/boot/k-bzImage', cmdline: '' },
+    steps: steps([
+      { boot: { memory: '128M', maxmem: '256M', vcpus: 1, maxvcpus: 2 } },
+      { read: '/sys/hypervisor/guest_type', expect: { equals: 'PV' } },
+      { 'set-memory': { target: '96M' } },
+      { read: `${XM}/info/current_kb`, expect: { equals: 98304, within: '10s' } },
+      { 'set-vcpus': { count: 2 } },
+      { read: `${CPU}/online`, expect: { equals: '0-1', within: '10s' } },
+      { 'set-memory': { target: '300M' }, expect: { refused: true } },
+    ]),
+  };
+  const r = scenarioResult(plan, fixture('domU-bzimage.serial'), SRC);
+  assert.equal(r.outcome, 'works', r.reason);
+  assert.match(r.steps[0]!.detail!, /@@PVM READY 6\.1\.0-56-amd64 guest_type=PV/);
+  assert.equal(r.steps[3]!.detail, '98304');
+  assert.equal(r.steps[5]!.detail, '0-1');
+  assert.match(r.steps[6]!.detail!, /memory_dynamic_max must be less than or equal to memory_static_max/);
+});
+
+test('a 32-bit PV domU (grub-i386-xen.bin) is refused by Debian 4.17 with the real libxenguest line', () => {
+  const plan: ScenarioPlan = { index: 0, role: 'domU', axes: {}, domu: { kernel: '/boot/k-vmlinux', cmdline: '' }, steps: steps([{ boot: { memory: '128M' } }, { read: '/sys/hypervisor/guest_type', expect: { equals: 'PV' } }]) };
+  const r = scenarioResult(plan, fixture('domU-pv32-refused.serial'), SRC);
+  assert.equal(r.outcome, 'unsupported');
+  assert.match(r.reason!, /xc_dom_compat_check: guest type xen-3\.0-x86_32p not supported by xen kernel/);
+  assert.deepEqual(r.steps.map((s) => s.status), ['failed', 'skipped']);
+});
+
+test('a 32-bit PV kernel as dom0: Xen panics while building dom0, and that is the platform refusing', () => {
+  const plan: ScenarioPlan = { index: 0, role: 'dom0', axes: {}, steps: steps([{ boot: null }]) };
+  const boot = fixture('dom0-pv32-refused.serial');
+  assert.equal(boot.failure?.kind, 'fatal');
+  const r = scenarioResult(plan, boot, SRC);
+  assert.equal(r.outcome, 'unsupported');
+  assert.match(r.reason!, /Found 32-bit PV kernel, but CONFIG_PV32 missing/);
+  assert.match(r.reason!, /Could not construct domain 0/);
+  // The same death for a domU cell is the harness's dom0 failing, not the kernel under test.
+  assert.equal(scenarioResult({ ...plan, role: 'domU' }, boot, SRC).outcome, 'broken');
+});
+
+test('killed by the watchdog mid-scenario: finished scenarios keep their verdict, the rest are broken', () => {
+  const full = fixture('dom0-balloon-cpu-xenfs.serial');
+  const stepOne = full.markers.find((m) => m.marker.kind === 'step' && m.marker.s === 1 && m.marker.k === 2)!.ms / 1000;
+  const cut = cutAt(full, stepOne + 0.001, { kind: 'timeout', detail: 'the agent went silent (no progress for 45 s)' });
+  const [a, b, c] = dom0Plans().map((p) => scenarioResult(p, cut, SRC));
+  assert.equal(a!.outcome, 'works');
+  assert.equal(b!.outcome, 'broken');
+  assert.match(b!.reason!, /read \/sys\/devices\/system\/cpu\/online: no result \(timeout: the agent went silent/);
+  assert.deepEqual(b!.steps.map((s) => s.status), ['passed', 'passed', 'passed', 'broken', 'skipped', 'skipped']);
+  assert.equal(c!.outcome, 'broken');
+});
+
+test('a boot that never reached the agent is broken, with the last console lines as the reason', () => {
+  const full = fixture('dom0-balloon-cpu-xenfs.serial');
+  const cut = cutAt(full, full.milestones['dom0-init']! / 1000 - 0.5, { kind: 'timeout', detail: "dom0's /init did not start (no progress for 30 s)" });
+  const r = scenarioResult(dom0Plans()[0]!, cut, SRC);
+  assert.equal(r.outcome, 'broken');
+  assert.match(r.reason!, /did not reach dom0's \/init \(timeout: dom0's \/init did not start/);
+});
+
+test('xen-console is the ring plus the serial line; for domU cells dom0 lines are not the Xen console', () => {
+  const boot = fixture('dom0-balloon-cpu-xenfs.serial');
+  const until = boot.milestones['dom0-init']!;
+  const asDom0 = xenConsole('RING', boot, until, 'dom0');
+  const asDomU = xenConsole('RING', boot, until, 'domU');
+  assert.match(asDom0, /^RING\n/);
+  assert.match(asDom0, /Run \/init as init process/, "dom0's own console output reached the serial line");
+  assert.match(asDomU, /\(XEN\) Xen version 4\.17/);
+  assert.doesNotMatch(asDomU, /Run \/init as init process/, "dom0's lines are the harness's, not the domU's");
+});
+
+test('a value that lost bytes on the console is broken, not a verdict on the platform', () => {
+  const boot = fixture('domU-bzimage.serial');
+  const step = boot.markers.find((m) => m.marker.kind === 'step' && m.marker.k === 1)!;
+  if (step.marker.kind === 'step') step.marker.bytes = 999; // the agent said 999 bytes; "PV\n" arrived
+  const plan: ScenarioPlan = { index: 0, role: 'domU', axes: {}, steps: steps([{ boot: { memory: '128M' } }, { read: '/sys/hypervisor/guest_type', expect: { equals: 'PV' } }]) };
+  const r = scenarioResult(plan, boot, SRC);
+  assert.equal(r.outcome, 'broken');
+  assert.match(r.reason!, /the console lost part of the value \(3 of 999 bytes arrived\)/);
+});
+
+test("a silent Xen console is reported with what the hypervisor said of itself (a release build: debug=n)", () => {
+  const plans = dom0Plans();
+  plans[2]!.steps[4] = steps([{ 'xen-console': null, expect: { contains: 'no such line on any console' } }])[0]!;
+  const r = scenarioResult(plans[2]!, fixture('dom0-balloon-cpu-xenfs.serial'), SRC);
+  assert.equal(r.outcome, 'unsupported');
+  assert.match(r.reason!, /xen-console: expected to contain "no such line on any console"; the hypervisor says: Xen version 4\.17\.7 debug=n/);
+});

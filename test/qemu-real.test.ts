@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { test } from 'node:test';
+import { createQemuBackend } from '../runner/backends/qemu/index.ts';
+import { resolveImage } from '../runner/backends/qemu/cells.ts';
+import { runSetup, SetupError } from '../runner/backends/qemu/setup.ts';
+import type { BackendResult } from '../runner/model/result.ts';
+import type { Cell } from '../runner/model/cell.ts';
+import { GRUB_I386_PV, qemuCell, SMOKE } from './support/qemu-cells.ts';
+
+/**
+ * The real smoke subset (CI runs it; a few minutes): Debian 12's Xen 4.17 and Linux 6.1
+ * booted under QEMU TCG through the Backend interface, one boot per group, one at a time.
+ */
+const missing = [
+  ['qemu-system-x86_64', ['/usr/bin/qemu-system-x86_64']],
+  ['xen-hypervisor-4.17-amd64', ['/boot/xen-4.17-amd64.gz']],
+  ['busybox-static', ['/bin/busybox']],
+  ['grub-xen-host', ['/usr/lib/grub-xen/grub-i386-xen.bin']],
+].filter(([, paths]) => !(paths as string[]).some((p) => existsSync(p))).map(([pkg]) => pkg as string);
+if (!resolveImage('/boot/vmlinuz-6.1.*-amd64')) missing.push('linux-image-amd64 (6.1)');
+
+let skip: string | false = missing.length ? `SKIPPED: the real QEMU backend needs ${missing.join(', ')} (apt-get install them, or run .ci/run)` : false;
+if (skip) console.error(`\n*** qemu-real: ${skip} ***\n`);
+
+async function runGroup(cells: Cell[]): Promise<Map<string, BackendResult>> {
+  const backend = createQemuBackend();
+  const out = new Map<string, BackendResult>();
+  const ac = new AbortController();
+  for await (const { id, result } of backend.run(cells, { signal: ac.signal })) out.set(id, result);
+  return out;
+}
+
+const show = (r: BackendResult | undefined) => (r ? `${r.outcome}: ${r.reason ?? ''}` : 'no result');
+
+test('real boots: setup, then dom0 / PV domU / 32-bit PV refusal on Debian 12', { skip, timeout: 20 * 60_000 }, async (t) => {
+  try {
+    await runSetup(() => {});
+  } catch (e) {
+    if (!(e instanceof SetupError)) throw e;
+    const why = `SKIPPED: pvmatrix setup qemu cannot run here: ${e.message}`;
+    console.error(`\n*** qemu-real: ${why} ***\n`);
+    return t.skip(why);
+  }
+
+  await t.test('dom0: ballooning (sysfs and xl mem-set), CPU hotplug and xenfs in one boot', async () => {
+    const cells = [
+      qemuCell({ scenario: 'balloon', steps: [...SMOKE.dom0Balloon] }),
+      qemuCell({ scenario: 'cpu-hotplug', steps: [...SMOKE.dom0CpuHotplug] }),
+      qemuCell({ scenario: 'xenfs', steps: [...SMOKE.dom0Xenfs] }),
+    ];
+    const started = Date.now();
+    const results = await runGroup(cells);
+    t.diagnostic(`dom0 group: ${((Date.now() - started) / 1000).toFixed(1)} s for ${cells.length} scenarios`);
+    for (const c of cells) assert.equal(results.get(c.id)?.outcome, 'works', `${c.id}: ${show(results.get(c.id))}`);
+    const balloon = results.get(cells[0]!.id)!;
+    assert.equal(balloon.steps.find((s) => s.title.includes('current_kb'))?.detail, '393216');
+    assert.ok(balloon.transcript.some((l) => /\(XEN\) Xen version 4\.17/.test(l)), 'the transcript is the real console');
+  });
+
+  await t.test('domU: a PV guest from the bzImage, xl mem-set and vcpu-set, mem-set above maxmem refused', async () => {
+    const cell = qemuCell({ scenario: 'domu-boot', role: 'domU', format: 'bzImage', steps: [...SMOKE.domUBoot] });
+    const started = Date.now();
+    const r = (await runGroup([cell])).get(cell.id);
+    t.diagnostic(`domU group: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    assert.equal(r?.outcome, 'works', show(r));
+    assert.match(r!.steps.at(-1)!.detail ?? '', /memory_dynamic_max must be less than or equal to memory_static_max/);
+  });
+
+  await t.test("32-bit PV: grub-xen-host's grub-i386-xen.bin is refused by Debian's 4.17 (built without PV32)", async () => {
+    const cell = qemuCell({ scenario: 'pv32', role: 'domU', format: 'vmlinux', arch: 'x86_32-pae', kernelId: 'grub-i386', kernel: GRUB_I386_PV, steps: [...SMOKE.domUBootOnly] });
+    const started = Date.now();
+    const r = (await runGroup([cell])).get(cell.id);
+    t.diagnostic(`pv32 group: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    assert.equal(r?.outcome, 'unsupported', show(r));
+    assert.match(r!.reason!, /xc_dom_compat_check: guest type xen-3\.0-x86_32p not supported/);
+  });
+});
+
+test('cannotRun: only cells with real artifacts run', () => {
+  const backend = createQemuBackend();
+  const upstream = { ...qemuCell({ scenario: 'boot', steps: [{ boot: null }] }), profiles: { xen: { version: '3.4' }, kernel: { version: '2.6.30' } } };
+  assert.match(backend.cannotRun!(upstream) ?? '', /no real hypervisor image/);
+  const elsewhere = { ...upstream, profiles: { xen: { version: '4.17', image: '/nonexistent/xen.gz' }, kernel: { version: '6.1' } } };
+  assert.match(backend.cannotRun!(elsewhere) ?? '', /\/nonexistent\/xen\.gz is not on this machine/);
+  const devices = qemuCell({ scenario: 'device-hotplug', steps: [{ boot: null }, { 'attach-device': { kind: 'vbd' } }] });
+  if (existsSync('/boot/xen-4.17-amd64.gz') && resolveImage('/boot/vmlinuz-6.1.*-amd64')) {
+    assert.match(backend.cannotRun!(devices) ?? '', /device hotplug/);
+    assert.equal(backend.cannotRun!(qemuCell({ scenario: 'boot', steps: [{ boot: null }] })), undefined);
+    assert.match(backend.cannotRun!(qemuCell({ scenario: 'boot', arch: 'x86_32-pae', steps: [{ boot: null }] })) ?? '', /is x86_64, not x86_32-pae/);
+    assert.match(backend.cannotRun!({ ...qemuCell({ scenario: 'boot', format: 'bzImage', steps: [{ boot: null }] }), axes: { xen: 'debian12-4.17', kernel: '6.1', format: 'bzImage', compression: 'gzip', arch: 'x86_64', role: 'dom0' } }) ?? '', /payload is xz-compressed, not gzip/);
+  }
+  assert.equal(backend.groupKey!(qemuCell({ scenario: 'a', steps: [] })), backend.groupKey!(qemuCell({ scenario: 'b', steps: [] })));
+  assert.notEqual(backend.groupKey!(qemuCell({ scenario: 'a', steps: [] })), backend.groupKey!(qemuCell({ scenario: 'a', role: 'domU', steps: [] })));
+});

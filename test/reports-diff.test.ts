@@ -1,0 +1,106 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { classifyChange, diffResults } from '../reports/diff/classify.ts';
+import { diff } from '../runner/cli/commands/diff.ts';
+import { main } from '../runner/cli/main.ts';
+import type { CellResult } from '../runner/model/result.ts';
+import { makeResults } from './support/results-fixture.ts';
+
+type V = Pick<CellResult, 'outcome' | 'status' | 'flaky'>;
+const v = (outcome: V['outcome'], status: V['status'], flaky = false): V => ({ outcome, status, flaky });
+
+test('classifyChange on crafted pairs', () => {
+  const cases: [V, V, string][] = [
+    [v('works', 'passed'), v('unsupported', 'failed'), 'regression'],
+    [v('works', 'passed'), v('broken', 'broken'), 'regression'],
+    [v('unsupported', 'passed'), v('broken', 'broken'), 'regression'], // was as expected, now broke
+    [v('works', 'passed'), v('unsupported', 'passed'), 'regression'], // the expectation moved with it: still a loss
+    [v('unsupported', 'failed'), v('works', 'passed'), 'fixed'],
+    [v('broken', 'broken'), v('unsupported', 'passed'), 'fixed'],
+    [v('unsupported', 'passed'), v('works', 'failed'), 'fixed'], // works now, expectation lags behind
+    [v('unsupported', 'failed'), v('unsupported', 'failed'), 'still-failing'],
+    [v('broken', 'broken'), v('broken', 'broken'), 'still-failing'],
+    [v('works', 'passed'), v('works', 'passed', true), 'flaky'],
+    [v('works', 'passed'), v('works', 'passed'), 'unchanged'],
+    [v('unsupported', 'passed'), v('unsupported', 'passed'), 'unchanged'],
+    [v('skipped', 'skipped'), v('skipped', 'skipped'), 'unchanged'],
+    [v('skipped', 'skipped'), v('unsupported', 'failed'), 'unchanged'],
+  ];
+  // the last row: a cell that was skipped has no verdict to regress from
+  for (const [old, cur, want] of cases) assert.equal(classifyChange(old, cur), want, `${JSON.stringify(old)} -> ${JSON.stringify(cur)}`);
+});
+
+test('matrix.html diff mode classifies exactly like pvmatrix diff', () => {
+  const page = readFileSync(new URL('../reports/matrix-html/page/1-data.js', import.meta.url), 'utf8');
+  const body = page.split('// classify:begin')[1]!.split('// classify:end')[0]!.replace(/^[^\n]*\n/, '');
+  const pageClassify = new Function(`${body}; return classifyChange;`)() as typeof classifyChange;
+  const outcomes = ['works', 'unsupported', 'broken', 'skipped'] as const;
+  const statuses = ['passed', 'failed', 'broken', 'skipped'] as const;
+  let n = 0;
+  for (const o1 of outcomes) for (const s1 of statuses) for (const o2 of outcomes) for (const s2 of statuses) for (const f of [false, true]) {
+    assert.equal(pageClassify(v(o1, s1), v(o2, s2, f)), classifyChange(v(o1, s1), v(o2, s2, f)));
+    n++;
+  }
+  assert.equal(n, 512);
+});
+
+test('diffResults finds new and removed cells and orders regressions first', () => {
+  const old = makeResults({ seed: 1 }).file;
+  const cur = makeResults({ seed: 2 }).file;
+  const removed = cur.cells.pop()!;
+  const added = { ...removed, id: `${removed.id}-new` };
+  cur.cells.push(added);
+  const d = diffResults(old, cur);
+  assert.equal(d.counts.new, 1);
+  assert.equal(d.counts.removed, 1);
+  assert.deepEqual(d.entries.find((e) => e.change === 'new')?.id, added.id);
+  assert.deepEqual(d.entries.find((e) => e.change === 'removed')?.id, removed.id);
+  assert.ok(d.counts.regression > 0 && d.counts.fixed > 0, 'different seeds move some cells both ways');
+  assert.equal(d.entries[0]!.change, 'regression');
+  const total = Object.values(d.counts).reduce((a, b) => a + b, 0);
+  assert.equal(total, cur.cells.length + 1, 'every cell counted once, plus the removed one');
+});
+
+function capture() {
+  const io = { text: '', errText: '', out: (t: string) => void (io.text += t), err: (t: string) => void (io.errText += t) };
+  return io;
+}
+
+test('pvmatrix diff: exit 1 on regressions, 0 without, 2 on bad input naming the file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'pvm-diff-'));
+  const a = join(dir, 'old.json');
+  const b = join(dir, 'new.json');
+  await writeFile(a, JSON.stringify(makeResults({ seed: 1 }).file));
+  await writeFile(b, JSON.stringify(makeResults({ seed: 2 }).file));
+  let io = capture();
+  assert.equal(await diff([a, b], io), 1);
+  assert.match(io.text, /^Regressions .*: \d+$/m);
+  io = capture();
+  assert.equal(await diff([a, a], io), 0);
+  assert.match(io.text, /0 regressions, 0 fixed/);
+  io = capture();
+  assert.equal(await diff([a, b, '--json'], io), 1);
+  const json = JSON.parse(io.text);
+  assert.ok(json.counts.regression > 0 && Array.isArray(json.entries));
+
+  const notResults = join(dir, 'package.json');
+  await writeFile(notResults, '{"name":"x"}');
+  const broken = join(dir, 'broken.json');
+  await writeFile(broken, '{"schema":"pvmatrix/results@1","run":{}}');
+  for (const [args, pattern] of [
+    [[join(dir, 'missing.json'), b], /missing\.json: no such file/],
+    [[notResults, b], /package\.json: not a pvmatrix results file/],
+    [[broken, b], /broken\.json: run\.started: missing/],
+    [[a], /expected two files/],
+  ] as [string[], RegExp][]) {
+    io = capture();
+    assert.equal(await main(['diff', ...args], io), 2, args.join(' '));
+    assert.match(io.errText, pattern);
+    assert.doesNotMatch(io.errText, /at .*\.ts:\d+/, 'no stack trace');
+  }
+  await rm(dir, { recursive: true });
+});

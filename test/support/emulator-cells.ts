@@ -1,0 +1,76 @@
+/**
+ * Cells for the emulator tests, built directly (the runner's loader is tested elsewhere):
+ * a scenario from scenarios/*.yaml or inline steps, axes, and profiles from matrix.yaml's
+ * profiles or the domain's implicit ones.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { xenDomain } from '../../domain/index.ts';
+import type { Step } from '../../domain/steps.ts';
+import { Emulator } from '../../emulator/index.ts';
+import type { Cell } from '../../runner/model/cell.ts';
+import type { BackendResult } from '../../runner/model/result.ts';
+
+const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
+const matrix = parse(readFileSync(root('matrix.yaml'), 'utf8')) as { profiles: Record<string, Record<string, unknown>> };
+
+export function scenarioSteps(id: string): Step[] {
+  const file = parse(readFileSync(root(`scenarios/${id}.yaml`), 'utf8')) as { steps: unknown[] };
+  return file.steps.map((s) => xenDomain.normaliseStep(s) as Step);
+}
+
+export function steps(raw: unknown[]): Step[] {
+  return raw.map((s) => xenDomain.normaliseStep(s) as Step);
+}
+
+function profileOf(axis: 'xen' | 'kernel', value: string, extra?: Record<string, unknown>): unknown {
+  const base = matrix.profiles[axis]?.[value] ?? xenDomain.implicitProfile(axis, value);
+  if (!base) throw new Error(`no profile for ${axis}=${value}`);
+  return xenDomain.profileSchemas[axis]!.parse({ ...(base as object), ...extra });
+}
+
+export interface CellSpec {
+  xen?: string;
+  kernel: string;
+  format?: string;
+  compression?: string;
+  arch?: string;
+  role?: string;
+  scenario: string | Step[];
+  /** Merged into the kernel profile (e.g. configOverrides). */
+  kernelProfile?: Record<string, unknown>;
+  xenProfile?: Record<string, unknown>;
+}
+
+export function makeCell(s: CellSpec): Cell {
+  const axes: Record<string, string> = {};
+  if (s.xen) axes.xen = s.xen;
+  axes.kernel = s.kernel;
+  axes.format = s.format ?? 'vmlinux';
+  if ((s.format ?? 'vmlinux') === 'bzImage') axes.compression = s.compression ?? 'gzip';
+  axes.arch = s.arch ?? 'x86_64';
+  if (s.role !== undefined || s.xen) axes.role = s.role ?? 'domU';
+  const scenario = typeof s.scenario === 'string' ? s.scenario : 'inline';
+  const profiles: Record<string, unknown> = { kernel: profileOf('kernel', s.kernel, s.kernelProfile) };
+  if (s.xen) profiles.xen = profileOf('xen', s.xen, s.xenProfile);
+  const id = `${Object.entries(axes).map(([k, v]) => `${k}=${v}`).join('/')}/scenario=${scenario}${s.kernelProfile ? `+${JSON.stringify(s.kernelProfile)}` : ''}`;
+  return { id, axes, scenario, feature: scenario, profiles, steps: typeof s.scenario === 'string' ? scenarioSteps(s.scenario) : s.scenario };
+}
+
+/** Prepare and run each cell on a fresh emulator. */
+export async function run(...specs: CellSpec[]): Promise<BackendResult[]> {
+  const cells = specs.map(makeCell);
+  const em = new Emulator();
+  await em.prepare(cells);
+  return cells.map((c) => em.run(c));
+}
+
+export async function run1(spec: CellSpec): Promise<BackendResult> {
+  return (await run(spec))[0]!;
+}
+
+/** The facts' text and sources in one string, for matching. */
+export function factText(r: BackendResult): string {
+  return r.facts.map((f) => `${f.text} [${f.source}]`).join('\n');
+}
