@@ -1,6 +1,7 @@
 import type { Domain } from '../runner/spec/domain.ts';
 import { knowledge } from '../emulator/knowledge/index.ts';
 import { CLOSED_AXES } from './axes.ts';
+import { z } from 'zod';
 import { KernelProfile, XenProfile } from './profiles.ts';
 import { StepSchema, normaliseStep } from './steps.ts';
 
@@ -11,10 +12,15 @@ function presetVersion(preset: unknown): string | undefined {
   return typeof preset === 'string' ? knowledge.builds[preset]?.version : undefined;
 }
 
+/** A Xen profile whose backports must name capabilities the emulator knows (a typo is a load error). */
+const KnownXenProfile = XenProfile.extend({
+  backports: z.array(z.enum([...knowledge.xen.keys()] as [string, ...string[]])).optional(),
+});
+
 /** pvmatrix's domain: Xen builds and Linux kernels, and the pv-ops scenario language. */
 export const xenDomain: Domain = {
   closedAxes: CLOSED_AXES,
-  profileSchemas: { xen: XenProfile, kernel: KernelProfile },
+  profileSchemas: { xen: KnownXenProfile, kernel: KernelProfile },
   implicitProfile(axis, value) {
     // `xen: ["3.4", "4.0"]` needs no profiles: a bare release number describes an upstream build.
     if (axis === 'xen' && RELEASE_LIKE.test(value)) return { version: value };

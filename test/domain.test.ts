@@ -32,3 +32,12 @@ test('profiles reject unknown keys and non-string versions', () => {
   assert.equal(XenProfile.safeParse({ version: 4.1 }).success, false);
   assert.equal(KernelProfile.parse({ version: '2.6.30' }).tree, 'mainline');
 });
+
+test('a Xen profile may only backport capabilities the emulator knows', async () => {
+  const { xenDomain } = await import('../domain/index.ts');
+  const schema = xenDomain.profileSchemas.xen!;
+  assert.equal(schema.safeParse({ version: '3.3.1', backports: ['hv.dom0.bzimage', 'tools.xend.balloon-sysfs'] }).success, true);
+  const typo = schema.safeParse({ version: '3.3.1', backports: ['hv.dom0.bzImage'] });
+  assert.equal(typo.success, false);
+  assert.deepEqual(typo.error!.issues[0]!.path, ['backports', 0]);
+});

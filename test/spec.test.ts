@@ -42,7 +42,7 @@ test('a valid matrix loads: axes in order, profiles resolved, labels and version
         toolstack: [xm, xl]
       profiles:
         xen:
-          fedora11-3.3.1: { version: "3.3.1", name: Fedora 11 Xen 3.3.1, backports: [bzimage-loader] }
+          fedora11-3.3.1: { version: "3.3.1", name: Fedora 11 Xen 3.3.1, backports: [hv.dom0.bzimage] }
         kernel:
           "2.6.31-rc3": { version: "2.6.31-rc3", tree: xen.git }
     `,
@@ -52,7 +52,7 @@ test('a valid matrix loads: axes in order, profiles resolved, labels and version
   assert.deepEqual(spec.axes.map((a) => a.name), ['xen', 'kernel', 'format', 'toolstack']);
   const fedora = spec.axes[0]!.byId.get('fedora11-3.3.1')!;
   assert.equal(fedora.label, 'Fedora 11 Xen 3.3.1');
-  assert.deepEqual(fedora.profile, { version: '3.3.1', name: 'Fedora 11 Xen 3.3.1', backports: ['bzimage-loader'] });
+  assert.deepEqual(fedora.profile, { version: '3.3.1', name: 'Fedora 11 Xen 3.3.1', backports: ['hv.dom0.bzimage'] });
   assert.deepEqual(fedora.version?.parts, [3, 3, 1]);
   // A bare release needs no profile: the domain supplies one (kernel tree defaults to mainline).
   assert.deepEqual(spec.axes[1]!.values[0]!.profile, { version: '2.6.31-rc3', tree: 'xen.git' });
@@ -297,4 +297,10 @@ test('"write it in quotes" only when quotes would fix it; missing keys are named
     'matrix.yaml:4:5: missing key "reason" (a string)',
     'scenarios/a.yaml:4:34: expected a duration such as 500ms, 5s or 1m, got the number 5',
   ]);
+});
+
+test('scenario files listed by absolute path are read from there, not below the matrix folder', () => {
+  const shared = writeTree({ 'boot.yaml': BOOT_SCENARIO });
+  const spec = load({ 'matrix.yaml': `scenarios: [${JSON.stringify(join(shared, 'boot.yaml'))}]\n${AXES}` });
+  assert.equal(spec.scenarios.length, 1);
 });

@@ -21,6 +21,8 @@ const CapEntry = z
     alsoFrom: z.array(VersionString).optional(),
     trees: z.array(Tree).optional(),
     value: z.union([z.string(), z.boolean()]).default(true),
+    /** Capabilities that came in the same change, so a backport of this one carries them too. */
+    brings: z.array(z.string()).optional(),
     source: z.string().min(3),
     verified: z.boolean().default(true),
   })
@@ -79,9 +81,13 @@ function load<T extends z.ZodType>(file: string, schema: T): z.infer<T> {
   return r.data;
 }
 
-function byId(entries: CapEntry[]): Map<string, CapEntry[]> {
+function byId(entries: CapEntry[], file: string): Map<string, CapEntry[]> {
   const m = new Map<string, CapEntry[]>();
   for (const e of entries) m.set(e.id, [...(m.get(e.id) ?? []), e]);
+  for (const e of entries) {
+    const unknown = (e.brings ?? []).filter((id) => !m.has(id));
+    if (unknown.length) throw new Error(`emulator/knowledge/${file}: ${e.id} brings unknown capabilities: ${unknown.join(', ')}`);
+  }
   return m;
 }
 
@@ -90,8 +96,8 @@ const linuxFile = load('linux.yaml', LinuxFile);
 
 export const knowledge = {
   xenReleases: xenFile.releases,
-  xen: byId(xenFile.capabilities),
-  linux: byId(linuxFile.capabilities),
+  xen: byId(xenFile.capabilities, 'xen.yaml'),
+  linux: byId(linuxFile.capabilities, 'linux.yaml'),
   trees: linuxFile.trees,
   builds: load('xen-builds.yaml', z.object({ builds: z.record(z.string(), XenBuildPreset) }).strict()).builds,
 };

@@ -49,7 +49,7 @@ export class XenBuild {
     }
     for (const id of profile.backports ?? []) {
       if (!knowledge.xen.has(id)) throw new XenBuildError(`backport "${id}" is not a known Xen capability`);
-      this.backports.set(id, { has: true, value: true, fact: { text: `${this.name} carries a backport of ${id}`, source: `profile ${this.id}`, verified: true } });
+      this.backport(id, `profile ${this.id}`);
     }
 
     // Debug: the profile says so, else the real hypervisor's .config or image.
@@ -76,6 +76,22 @@ export class XenBuild {
     this.toolstackFact = profile.toolstack ? { text: `the profile selects ${profile.toolstack}`, source: `profile ${id}`, verified: true } : xendDefault.fact;
     this.cmdline = profile.cmdline ?? '';
     this.dom0Kernel = profile.dom0 ?? preset?.dom0;
+  }
+
+  /**
+   * A backport named by id only: the capability as upstream introduced it (its value at its
+   * first release, e.g. the loader's 2.08 protocol minimum), with what came in the same change.
+   */
+  private backport(id: string, source: string): void {
+    if (this.backports.has(id)) return;
+    const introduced = knowledge.xen.get(id)!.find((e) => e.since !== undefined);
+    const upstream = introduced ? lookup(knowledge.xen, id, parseVersion(introduced.since!)) : undefined;
+    this.backports.set(id, {
+      has: true,
+      value: upstream?.value ?? true,
+      fact: { text: `${this.name} carries a backport of ${id}${upstream ? `: ${upstream.fact.text}` : ''}`, source: upstream ? `${source}; ${upstream.fact.source}` : source, verified: true },
+    });
+    for (const companion of introduced?.brings ?? []) this.backport(companion, `${source} (with ${id})`);
   }
 
   /** A capability of this build: a backport wins over the release's history. */

@@ -75,7 +75,8 @@ export class Hypervisor {
       const bz = image.bzImage!;
       const min = b.cap('hv.dom0.bzimage.protocol');
       t.note(min.fact);
-      if (bz.protocol < String(min.value)) {
+      if (typeof min.value !== 'string') throw new Error(`the bzImage protocol minimum of ${b.name} is not a version (${String(min.value)})`);
+      if (compareVersions(bz.protocol, min.value) < 0) {
         this.panic('Could not set up DOM0 guest OS');
         t.refuse(`${b.name} cannot load ${kernelName}'s bzImage as dom0: its boot protocol is ${bz.protocol}, below ${min.value}`, min.fact);
       }

@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { LoadContext, ScenarioSource } from './context.ts';
 import { type Path, type SourceFile, parseSource } from './source.ts';
 import { check } from './zod-issues.ts';
@@ -25,14 +25,16 @@ export function read(ctx: LoadContext, file: string, what: string, from?: { src:
 /** The scenario files the matrix names (a folder, by default scenarios/, or a list), shape-checked. */
 export function readScenarios(ctx: LoadContext, src: SourceFile, raw: unknown): ScenarioSource[] {
   const dir = dirname(ctx.matrixFile);
+  // Relative to the matrix file; an absolute path stays as written.
+  const under = (p: string) => (isAbsolute(p) ? p : join(dir, p));
   const files: { file: string; from?: { src: SourceFile; path: Path } }[] = [];
   if (Array.isArray(raw)) {
     raw.forEach((f, i) => {
-      if (typeof f === 'string') files.push({ file: join(dir, f), from: { src, path: ['scenarios', i] } });
+      if (typeof f === 'string') files.push({ file: under(f), from: { src, path: ['scenarios', i] } });
     });
   } else {
     const folder = typeof raw === 'string' ? raw : 'scenarios/';
-    const path = join(dir, folder);
+    const path = under(folder);
     const where: Path = typeof raw === 'string' ? ['scenarios'] : [];
     let names: string[];
     try {
