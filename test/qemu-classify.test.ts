@@ -166,3 +166,61 @@ test("a silent Xen console is reported with what the hypervisor said of itself (
   assert.equal(r.outcome, 'unsupported');
   assert.match(r.reason!, /xen-console: expected to contain "no such line on any console"; the hypervisor says: Xen version 4\.17\.7 debug=n/);
 });
+
+const nativePlan = (contains: string): ScenarioPlan => ({ index: 0, role: 'dom0', native: true, axes: {}, steps: steps([{ boot: { native: true } }, { 'guest-console': null, expect: { contains } }]) });
+
+test('native boot (no Xen): the real 6.1 bzImage says it booted on bare hardware, and the kernel log is the guest console', () => {
+  const boot = fixture('native-bzimage.serial');
+  assert.ok(!boot.lines.some((l) => /\(XEN\)/.test(l.text)), 'no hypervisor on this console');
+  const r = scenarioResult(nativePlan('on bare hardware'), boot, SRC);
+  assert.equal(r.outcome, 'works', r.reason);
+  assert.equal(r.steps[0]!.detail, '6.1.0-56-amd64 native hypervisor=none');
+  assert.match(r.steps[1]!.detail!, /^\[ +0\.000000\] Linux version 6\.1\.0-56-amd64 /, 'the value is the kernel log (dmesg)');
+  assert.ok(r.transcript.some((l) => /\] Booting paravirtualized kernel on bare hardware$/.test(l)), 'and the serial console shows the line as the kernel printed it');
+  // The same console judged against what the kernel prints under Xen: the expectation decides.
+  const underXen = scenarioResult(nativePlan('Booting paravirtualized kernel on Xen'), boot, SRC);
+  assert.equal(underXen.outcome, 'unsupported');
+  assert.match(underXen.reason!, /guest-console: expected to contain "Booting paravirtualized kernel on Xen"/);
+});
+
+test("native boot killed before the agent ran: broken, naming the kernel's /init (there is no dom0)", () => {
+  const full = fixture('native-bzimage.serial');
+  const cut = cutAt(full, full.milestones['dom0-init']! / 1000 - 0.1, { kind: 'timeout', detail: "the kernel's /init did not start (no progress for 30 s)" });
+  const r = scenarioResult(nativePlan('on bare hardware'), cut, SRC);
+  assert.equal(r.outcome, 'broken');
+  assert.match(r.reason!, /did not reach the kernel's \/init \(timeout/);
+});
+
+test('devices of a PV domU on real 6.1: vbd and vif hot-added; unloading xen-blkfront with a disk attached is refused (module in use)', () => {
+  const boot = fixture('domU-devices.serial');
+  const hotplug: ScenarioPlan = {
+    index: 5,
+    role: 'domU',
+    axes: {},
+    steps: steps([{ boot: null }, { 'attach-device': { kind: 'vbd', vdev: 'xvdb' } }, { read: '/sys/block/xvdb', expect: { exists: true, within: '5s' } }, { 'attach-device': { kind: 'vif' } }, { read: '/sys/class/net/eth0', expect: { exists: true, within: '5s' } }]),
+  };
+  const h = scenarioResult(hotplug, boot, SRC);
+  assert.equal(h.outcome, 'works', h.reason);
+  assert.match(h.steps[1]!.detail!, /^xvdb: phy:\/dev\/loop\d+ /);
+  const unplug: ScenarioPlan = {
+    index: 6,
+    role: 'domU',
+    axes: {},
+    steps: steps([
+      { boot: null },
+      { 'attach-device': { kind: 'vbd', vdev: 'xvdb' } },
+      { read: '/sys/block/xvdb', expect: { exists: true, within: '5s' } },
+      { 'detach-device': { kind: 'vbd', vdev: 'xvdb' } },
+      { read: '/sys/block/xvdb', expect: { exists: false, within: '5s' } },
+      { 'attach-device': { kind: 'vbd', vdev: 'xvdc' } },
+      { read: '/sys/block/xvdc', expect: { exists: true, within: '5s' } },
+      { 'unload-module': { name: 'xen-blkfront' } },
+      { sleep: '3s' },
+      { 'guest-console': null, expect: { absent: 'leaking g.e. and page still in use' } },
+    ]),
+  };
+  const u = scenarioResult(unplug, boot, SRC);
+  assert.equal(u.outcome, 'unsupported');
+  assert.match(u.reason!, /unload-module name=xen-blkfront: rmmod: can't unload module 'xen_blkfront': Resource temporarily unavailable/);
+  assert.deepEqual(u.steps.map((s) => s.status), ['passed', 'passed', 'passed', 'passed', 'passed', 'passed', 'passed', 'failed', 'skipped', 'skipped']);
+});

@@ -6,7 +6,19 @@ import { resolveImage } from '../runner/backends/qemu/cells.ts';
 import { runSetup, SetupError } from '../runner/backends/qemu/setup.ts';
 import type { BackendResult } from '../runner/model/result.ts';
 import type { Cell } from '../runner/model/cell.ts';
-import { GRUB_I386_PV, qemuCell, SMOKE } from './support/qemu-cells.ts';
+import { DEBIAN_KERNEL, GRUB_I386_PV, qemuCell, SMOKE } from './support/qemu-cells.ts';
+import { xenDomain } from '../domain/index.ts';
+
+/** A native-boot cell as the runner builds it: the scenario ignores xen, role and compression. */
+const nativeCell = (steps: unknown[], format = 'bzImage'): Cell => ({
+  id: `kernel=6.1/format=${format}/arch=x86_64/scenario=native-boot`,
+  axes: { kernel: '6.1', format, arch: 'x86_64' },
+  scenario: 'native-boot',
+  feature: 'native boot',
+  profiles: { kernel: DEBIAN_KERNEL },
+  steps: steps.map((x) => xenDomain.normaliseStep(x)),
+});
+const NATIVE_STEPS = [{ boot: { native: true } }, { 'guest-console': null, expect: { contains: 'on bare hardware' } }];
 
 /**
  * The real smoke subset (CI runs it; a few minutes): Debian 12's Xen 4.17 and Linux 6.1
@@ -56,6 +68,9 @@ test('real boots: setup, then dom0 / PV domU / 32-bit PV refusal on Debian 12', 
     const balloon = results.get(cells[0]!.id)!;
     assert.equal(balloon.steps.find((s) => s.title.includes('current_kb'))?.detail, '393216');
     assert.ok(balloon.transcript.some((l) => /\(XEN\) Xen version 4\.17/.test(l)), 'the transcript is the real console');
+    // The same kernel as dom0 says where it booted: the native-boot expectation can fail.
+    assert.ok(balloon.transcript.some((l) => /\] Booting kernel on Xen$/.test(l)), "dom0 booted on Xen (6.1 prints \"Booting kernel on Xen\")");
+    assert.ok(!balloon.transcript.some((l) => /on bare hardware/.test(l)));
   });
 
   await t.test('domU: a PV guest from the bzImage, xl mem-set and vcpu-set, mem-set above maxmem refused', async () => {
@@ -65,6 +80,29 @@ test('real boots: setup, then dom0 / PV domU / 32-bit PV refusal on Debian 12', 
     t.diagnostic(`domU group: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     assert.equal(r?.outcome, 'works', show(r));
     assert.match(r!.steps.at(-1)!.detail ?? '', /memory_dynamic_max must be less than or equal to memory_static_max/);
+  });
+
+  await t.test('native boot: the 6.1 bzImage under QEMU without Xen says "on bare hardware"', async () => {
+    const cell = nativeCell(NATIVE_STEPS);
+    const started = Date.now();
+    const r = (await runGroup([cell])).get(cell.id);
+    t.diagnostic(`native group: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    assert.equal(r?.outcome, 'works', show(r));
+    assert.match(r!.steps[0]!.detail ?? '', /^6\.1\.\S+ native hypervisor=none$/);
+    assert.ok(r!.transcript.some((l) => /\] Booting paravirtualized kernel on bare hardware$/.test(l)), 'the serial console shows it');
+    assert.ok(!r!.transcript.some((l) => /\(XEN\)/.test(l)), 'no hypervisor ran');
+  });
+
+  await t.test('domU devices: a vbd (loop device through blkback) and a vif (netback) hot-added, the frontends bind', async () => {
+    const cell = qemuCell({
+      scenario: 'device-hotplug',
+      role: 'domU',
+      steps: [{ boot: null }, { 'attach-device': { kind: 'vbd', vdev: 'xvdb' } }, { read: '/sys/block/xvdb', expect: { exists: true, within: '5s' } }, { 'attach-device': { kind: 'vif' } }, { read: '/sys/class/net/eth0', expect: { exists: true, within: '5s' } }, { 'detach-device': { kind: 'vbd', vdev: 'xvdb' } }, { read: '/sys/block/xvdb', expect: { exists: false, within: '5s' } }],
+    });
+    const started = Date.now();
+    const r = (await runGroup([cell])).get(cell.id);
+    t.diagnostic(`devices group: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    assert.equal(r?.outcome, 'works', show(r));
   });
 
   await t.test("32-bit PV: grub-xen-host's grub-i386-xen.bin is refused by Debian's 4.17 (built without PV32)", async () => {
@@ -85,8 +123,12 @@ test('cannotRun: only cells with real artifacts run', () => {
   assert.match(backend.cannotRun!(elsewhere) ?? '', /\/nonexistent\/xen\.gz is not on this machine/);
   const devices = qemuCell({ scenario: 'device-hotplug', steps: [{ boot: null }, { 'attach-device': { kind: 'vbd' } }] });
   if (existsSync('/boot/xen-4.17-amd64.gz') && resolveImage('/boot/vmlinuz-6.1.*-amd64')) {
-    assert.match(backend.cannotRun!(devices) ?? '', /device hotplug/);
+    assert.match(backend.cannotRun!(devices) ?? '', /does not attach devices to dom0 itself/);
+    assert.equal(backend.cannotRun!(qemuCell({ scenario: 'device-hotplug', role: 'domU', steps: [{ boot: null }, { 'attach-device': { kind: 'vbd' } }] })), undefined, 'a domU gets devices through the backends in dom0');
     assert.equal(backend.cannotRun!(qemuCell({ scenario: 'boot', steps: [{ boot: null }] })), undefined);
+    assert.equal(backend.cannotRun!(nativeCell(NATIVE_STEPS)), undefined, 'a native boot needs no Xen image');
+    assert.match(backend.cannotRun!(nativeCell(NATIVE_STEPS, 'vmlinux')) ?? '', /native boot under QEMU takes a bzImage, not vmlinux/);
+    assert.match(backend.cannotRun!(nativeCell([...NATIVE_STEPS, { 'xen-console': null }])) ?? '', /xen-console needs Xen, and a native boot has none/);
     assert.match(backend.cannotRun!(qemuCell({ scenario: 'boot', arch: 'x86_32-pae', steps: [{ boot: null }] })) ?? '', /is x86_64, not x86_32-pae/);
     assert.match(backend.cannotRun!({ ...qemuCell({ scenario: 'boot', format: 'bzImage', steps: [{ boot: null }] }), axes: { xen: 'debian12-4.17', kernel: '6.1', format: 'bzImage', compression: 'gzip', arch: 'x86_64', role: 'dom0' } }) ?? '', /payload is xz-compressed, not gzip/);
   }

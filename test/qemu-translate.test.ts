@@ -8,6 +8,9 @@ import { xenDomain } from '../domain/index.ts';
 import type { Step } from '../domain/steps.ts';
 import { parseMarker, type Marker } from '../runner/backends/qemu/markers.ts';
 import { shellWord, stepSide, translate, type ScenarioPlan } from '../runner/backends/qemu/translate.ts';
+import { planBoots } from '../runner/backends/qemu/boots.ts';
+import type { RealCell } from '../runner/backends/qemu/cells.ts';
+import { qemuArgv } from '../runner/backends/qemu/qemu.ts';
 
 const BUSYBOX = '/bin/busybox';
 const steps = (raw: unknown[]) => raw.map((s) => xenDomain.normaliseStep(s) as Step);
@@ -107,4 +110,51 @@ test('domU scenarios: dom0 creates the domain and forwards guest steps; the gues
     writeFileSync(join(dir, 's.sh'), script);
     if (existsSync(BUSYBOX)) execFileSync(BUSYBOX, ['sh', '-n', join(dir, 's.sh')]);
   }
+});
+
+test('native boot: QEMU boots the bzImage itself (no multiboot Xen), the agent needs no toolstack', () => {
+  const rc = (scenario: string, cmdline?: string): RealCell => ({
+    cell: { id: `kernel=6.1/format=bzImage/arch=x86_64/scenario=${scenario}`, axes: { kernel: '6.1', format: 'bzImage', arch: 'x86_64' }, scenario, feature: scenario, profiles: { kernel: { version: '6.1' } }, steps: [] },
+    kernelImage: '/k/bzImage',
+    kernelCmdline: cmdline,
+    role: 'dom0',
+    format: 'bzImage',
+    steps: steps([{ boot: { native: true } }, { 'guest-console': null, expect: { contains: 'on bare hardware' } }]),
+    native: true,
+  });
+  const boots = planBoots([rc('native-boot'), rc('other'), rc('quiet', 'quiet')]);
+  assert.equal(boots.length, 2, 'one boot per kernel and command line');
+  assert.deepEqual(boots.map((b) => [b.native, b.cells.length, b.dom0Cmdline]), [[true, 2, 'console=ttyS0,115200 panic=-1'], [true, 1, 'console=ttyS0,115200 panic=-1 quiet']]);
+  const argv = qemuArgv({ qemu: 'q', xenCmdline: '', dom0Kernel: '/k/bzImage', dom0Cmdline: boots[0]!.dom0Cmdline, initrd: '/r/initrd', initrdBytes: 1, memMiB: 512, cpu: 'qemu64' });
+  assert.deepEqual(argv.slice(argv.indexOf('-kernel')), ['-kernel', '/k/bzImage', '-append', 'console=ttyS0,115200 panic=-1', '-initrd', '/r/initrd']);
+  const plan: ScenarioPlan = { index: 0, role: 'dom0', native: true, axes: {}, steps: rc('native-boot').steps };
+  const t = translate([plan]);
+  const scenario = t.dom0Init.slice(t.dom0Init.indexOf('s_0() {'));
+  const calls = t.dom0Init.split('\n').filter((l) => /^a_0_\d+\(\)/.test(l)).join('\n') + scenario;
+  assert.doesNotMatch(calls, /pvm_need_toolstack|pvm_toolstack|guest_type|\bxl /, 'no Xen to ask');
+  assert.match(t.dom0Init, /^a_0_1\(\) \{ dmesg; \}/m, "the guest console of a native boot is the kernel's log");
+  if (!existsSync(BUSYBOX)) return;
+  const frames = runDom0Side({ ...plan, steps: plan.steps.slice(0, 1) });
+  assert.deepEqual(statusOf(frames), ['0:ok']);
+  assert.match(valueOf(frames, 0), /^\S+ native hypervisor=\S+\n$/);
+});
+
+test('device steps of a PV domU run in dom0 (xl block-attach through blkback, network-attach through netback)', () => {
+  const plan: ScenarioPlan = {
+    index: 0,
+    role: 'domU',
+    axes: {},
+    steps: steps([{ boot: null }, { 'attach-device': { kind: 'vbd', vdev: 'xvdb' } }, { read: '/sys/block/xvdb', expect: { exists: true, within: '5s' } }, { 'attach-device': { kind: 'vif' } }, { 'detach-device': { kind: 'vbd', vdev: 'xvdb' } }, { 'unload-module': { name: 'xen-blkfront' } }, { 'guest-console': null }]),
+    domu: { kernel: '/boot/k-vmlinux', cmdline: '' },
+  };
+  assert.deepEqual(plan.steps.map((s) => stepSide(s, 'domU')), ['guest', 'dom0', 'guest', 'dom0', 'dom0', 'guest', 'dom0']);
+  const t = translate([plan]);
+  assert.match(t.dom0Init, /^a_0_1\(\) \{ pvm_attach pvm0 vbd 'xvdb'; \}/m);
+  assert.match(t.dom0Init, /^a_0_3\(\) \{ pvm_attach pvm0 vif ''; \}/m);
+  assert.match(t.dom0Init, /^a_0_4\(\) \{ pvm_detach pvm0 vbd 'xvdb'; \}/m);
+  assert.match(t.dom0Init, /^a_0_6\(\) \{ pvm_klog && tr -d '\\r' < \/var\/log\/xen\/console\/guest-pvm0\.log; \}/m, "the domU's console, then its kernel log");
+  assert.match(t.dom0Init, /xl block-attach \$1 "phy:\$loop,\$3,w,script=\/etc\/xen\/scripts\/pvm-block"/, 'a loop device, no qdisk/tap, our own hotplug script');
+  assert.match(t.guestInit!, /^a_0_5\(\) \{ rmmod 'xen-blkfront'; \}/m);
+  assert.match(t.guestInit!, /klog\*\) .*dmesg/);
+  assert.match(t.guestInit!, /uevent \/sbin\/pvm-hotplug/, 'hot-added devices get their driver by MODALIAS, as udev would load it');
 });

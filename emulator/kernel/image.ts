@@ -67,8 +67,13 @@ export function imageFor(k: KernelModel, arch: Arch, format: Format, compression
   return image;
 }
 
-function describe(k: KernelModel, arch: Arch, format: Format, compression: Compression | undefined, cfg: KernelConfig, trace: Trace): GuestImage {
+function describe(k: KernelModel, arch: Arch, format: Format, cellCompression: Compression | undefined, cfg: KernelConfig, trace: Trace): GuestImage {
   const name = k.displayName;
+  // A cell without a compression (a scenario that ignores the axis, as a native boot does:
+  // the bzImage decompresses itself) means the kernel as built: the real image's compression
+  // when the profile has a real bzImage of this arch, else the kernel's default, gzip.
+  const realBz = k.real?.image?.kind === 'bzImage' && k.realArch === arch ? k.real.image.bzImage?.compression : undefined;
+  const compression = cellCompression ?? (format === 'bzImage' && realBz && realBz !== 'unknown' ? realBz : undefined);
   if (format === 'bzImage') {
     if (arch === 'ia64') trace.cannotExist(`an ia64 kernel is never a bzImage`, { text: 'the bzImage format (arch/x86/boot) is x86 only; ia64 kernels are vmlinux or vmlinux.gz', source: 'arch/ia64/Makefile', verified: true });
     const bz = k.cap('linux.image.bzimage');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { lstat, mkdir, readFile, readdir, readlink, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,7 +20,8 @@ const DIRS = ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'dev', 'proc', 'sys', 'tmp',
 const TOOLSTACK_DIRS = ['var/lib/xen', 'var/lib/xenstored', 'var/log/xen/console', 'var/run/xen', 'var/run/xenstored', 'var/lock', 'etc/xen', 'boot'];
 
 /** Xen modules the agent can load, as named by load-module steps (their deps follow them in). */
-export const XEN_MODULES = ['xen-privcmd', 'xenfs', 'xen-evtchn', 'xen-gntdev', 'xen-gntalloc', 'xen-blkfront', 'xen-netfront', 'xen-blkback', 'xen-netback'];
+export const XEN_MODULES = ['xen-privcmd', 'xenfs', 'xen-evtchn', 'xen-gntdev', 'xen-gntalloc', 'xen-blkfront', 'xen-netfront', 'xen-blkback', 'xen-netback', 'loop'];
+// loop: dom0's disks for attach-device {kind: vbd} are files on loop devices (blkback needs a block device).
 
 async function writeGz(path: string, entries: CpioEntry[]): Promise<string> {
   await mkdir(cachePaths().archives, { recursive: true });
@@ -118,7 +120,9 @@ export async function modulesPart(release: string | undefined): Promise<{ path: 
   };
   for (const m of XEN_MODULES) add(byName.get(m));
   const names = [...wanted].map(modName).sort();
-  const path = await cached(`modules-${release}`, async () => {
+  // The list in the name: a changed module list builds a new archive instead of reusing the old one.
+  const listHash = createHash('sha256').update(names.join(' ')).digest('hex').slice(0, 8);
+  const path = await cached(`modules-${release}-${listHash}`, async () => {
     const entries: CpioEntry[] = [];
     for (const p of [...wanted].sort()) entries.push({ name: `lib/modules/${release}/${p}`, kind: 'file', data: await readFile(join(root, p)) });
     const dep = [...wanted].sort().map((p) => `${p}: ${(depLines.get(p) ?? []).join(' ')}`.trimEnd()).join('\n') + '\n';

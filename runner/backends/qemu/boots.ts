@@ -12,6 +12,8 @@ import { sizeMiB } from './units.ts';
 export interface BootPlan {
   key: string;
   role: 'dom0' | 'domU';
+  /** No Xen: QEMU boots the kernel under test directly, and its /init is the agent. */
+  native: boolean;
   cells: RealCell[];
   xenCmdline: string;
   dom0Cmdline: string;
@@ -34,6 +36,8 @@ const bootArgs = (steps: Step[]) => (steps.find((s) => s.action === 'boot')?.arg
 const XEN_BASE = 'console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all bootscrub=0 serial_tx_buffer=1M';
 const DOM0_BASE = 'console=hvc0 earlyprintk=xen';
 const QEMU_CPUS = 2;
+// panic=-1: a kernel that panics reboots at once, and -no-reboot turns that into QEMU's exit.
+const NATIVE_BASE = 'console=ttyS0,115200 panic=-1';
 
 /** A command line with repeated words dropped (a scenario may repeat the harness's own). */
 const uniqueWords = (line: string) => [...new Set(line.split(/\s+/).filter(Boolean))].join(' ');
@@ -42,6 +46,15 @@ export function planBoots(cells: readonly RealCell[]): BootPlan[] {
   const boots = new Map<string, BootPlan>();
   for (const rc of cells) {
     const b = bootArgs(rc.steps);
+    if (rc.native) {
+      // A native boot is the kernel alone: cells of one kernel and command line share it.
+      const cmdline = uniqueWords([NATIVE_BASE, rc.kernelCmdline, b.cmdline].filter(Boolean).join(' '));
+      const key = ['native', rc.kernelImage, cmdline].join('|');
+      const plan = boots.get(key) ?? { key, role: 'dom0' as const, native: true, cells: [], xenCmdline: '', dom0Cmdline: cmdline, memMiB: 512 };
+      plan.cells.push(rc);
+      boots.set(key, plan);
+      continue;
+    }
     const role = rc.role === 'domU' ? 'domU' : 'dom0';
     let xen = [XEN_BASE, rc.xenCmdline, b.xen].filter(Boolean).join(' ');
     let dom0 = DOM0_BASE;
@@ -59,7 +72,7 @@ export function planBoots(cells: readonly RealCell[]): BootPlan[] {
     const memMiB = role === 'domU' ? 2048 : 1024;
     // One kernel per boot: a domU boot carries that kernel's files and modules.
     const key = [role, rc.kernelImage, role === 'dom0' ? rc.format : '', xen, dom0].join('|');
-    const plan = boots.get(key) ?? { key, role, cells: [], xenCmdline: xen, dom0Cmdline: dom0, memMiB };
+    const plan = boots.get(key) ?? { key, role, native: false, cells: [], xenCmdline: xen, dom0Cmdline: dom0, memMiB };
     plan.cells.push(rc);
     boots.set(key, plan);
   }

@@ -14,6 +14,8 @@ export interface RealCell {
   role: string;
   format: string;
   steps: Step[];
+  /** The scenario boots the kernel on bare hardware (`boot: { native: true }`): no Xen at all. */
+  native: boolean;
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -48,6 +50,7 @@ export function readCell(cell: Cell): RealCell {
     role: cell.axes.role ?? 'dom0',
     format: cell.axes.format ?? 'vmlinux',
     steps: cell.steps as Step[],
+    native: (cell.steps as Step[]).some((s) => s.action === 'boot' && (s.args as { native?: boolean } | null)?.native === true),
   };
 }
 
@@ -79,27 +82,31 @@ export function headerFacts(path: string): { kind: 'bzImage' | 'elf' | 'gzip' | 
   }
 }
 
-const UNRUNNABLE_ACTIONS: Record<string, string> = {
-  'attach-device': 'device hotplug needs block/network backends and hotplug scripts in dom0, which the qemu backend does not set up yet',
-  'detach-device': 'device hotplug needs block/network backends and hotplug scripts in dom0, which the qemu backend does not set up yet',
+/** Steps the real backend runs for a PV domU only (dom0 is where the backends live). */
+const DOMU_ONLY_ACTIONS: Record<string, string> = {
+  'attach-device': 'devices are attached to a domU through the backends in dom0; the qemu backend does not attach devices to dom0 itself',
+  'detach-device': 'devices are detached from a domU through the backends in dom0; the qemu backend does not detach devices from dom0 itself',
 };
+
+/** Steps that act through Xen's toolstack: a native boot has no Xen to ask. */
+const NATIVE_UNRUNNABLE = new Set(['set-memory', 'set-vcpus', 'xen-console', 'attach-device', 'detach-device']);
 
 /** Why the real backend cannot run this cell, or undefined when it can. */
 export function cannotRunReason(rc: RealCell): string | undefined {
   const { cell } = rc;
   const xen = xenProfileOf(cell);
   const kernel = (cell.profiles.kernel ?? {}) as Record<string, unknown>;
-  if (!rc.xenImage) {
+  if (!rc.xenImage && !rc.native) {
     return xen.image ? `xen ${cell.axes.xen}: its image ${String(xen.image)} is not on this machine` : `xen ${cell.axes.xen} has no real hypervisor image (a profile with \`image:\` is needed for the qemu backend)`;
   }
   if (!rc.kernelImage) {
     return kernel.image ? `kernel ${cell.axes.kernel}: its image ${String(kernel.image)} is not on this machine` : `kernel ${cell.axes.kernel} has no real image (a profile with \`image:\` is needed for the qemu backend)`;
   }
-  if (rc.role !== 'dom0' && rc.role !== 'domU') return `role ${rc.role}: the qemu backend runs dom0 and domU cells`;
+  if (!rc.native && rc.role !== 'dom0' && rc.role !== 'domU') return `role ${rc.role}: the qemu backend runs dom0 and domU cells`;
   for (const s of rc.steps) {
-    const why = UNRUNNABLE_ACTIONS[s.action];
+    const why = rc.role !== 'domU' || rc.native ? DOMU_ONLY_ACTIONS[s.action] : undefined;
     if (why) return `scenario ${cell.scenario}: ${why}`;
-    if (s.action === 'boot' && (s.args as { native?: boolean } | null)?.native) return `scenario ${cell.scenario}: native boot (without Xen) is not run by the qemu backend`;
+    if (rc.native && NATIVE_UNRUNNABLE.has(s.action)) return `scenario ${cell.scenario}: ${s.action} needs Xen, and a native boot has none`;
   }
   const facts = headerFacts(rc.kernelImage);
   const arch = cell.axes.arch;
@@ -107,6 +114,8 @@ export function cannotRunReason(rc: RealCell): string | undefined {
     const want = arch.startsWith('x86_32') ? 'x86_32' : arch;
     if (want !== facts.arch) return `kernel ${cell.axes.kernel}: the real image ${rc.kernelImage} is ${facts.arch}, not ${arch}`;
   }
+  // QEMU boots a bzImage natively (its own boot protocol); a vmlinux needs a loader.
+  if (rc.native && rc.format !== 'bzImage') return `scenario ${cell.scenario}: a native boot under QEMU takes a bzImage, not ${rc.format}`;
   if (rc.format === 'bzImage' && facts.kind !== 'bzImage') return `kernel ${cell.axes.kernel}: the real image ${rc.kernelImage} is not a bzImage`;
   if ((rc.format === 'vmlinux' || rc.format === 'vmlinux.gz') && facts.kind === 'gzip' && rc.format === 'vmlinux') {
     return `kernel ${cell.axes.kernel}: the real image is a gzipped vmlinux; pvmatrix does not gunzip it to a raw vmlinux`;

@@ -11,7 +11,7 @@ import { cannotRunReason, readCell, resolveImage, type RealCell } from './cells.
 import { which } from './host.ts';
 import { newcArchive, padTo4 } from './newc.ts';
 import { prepareKernel, prepareXen, type KernelFormat } from './prepare.ts';
-import { activeBoots, runBoot, type BootRun } from './qemu.ts';
+import { activeBoots, runBoot, type BootRun, type BootSpec } from './qemu.ts';
 import { scenarioResult } from './results.ts';
 import { sniffKernel } from './sniff.ts';
 import { ensureToolstackCached } from './setup.ts';
@@ -74,7 +74,7 @@ async function* runOneBoot(boot: BootPlan, ctx: RunContext): AsyncGenerator<{ id
     return;
   }
   const { translation, plans, spec, dir, xenVersion, scale } = prepared;
-  ctx.log?.(`qemu: booting ${boot.cells.length} cell(s) (${boot.role}) on ${spec.xen}`);
+  ctx.log?.(`qemu: booting ${boot.cells.length} cell(s) (${boot.native ? 'native' : boot.role}) on ${spec.xen ?? 'bare hardware'}`);
   let run: BootRun;
   try {
     run = await runBoot(spec, { signal: ctx.signal, scale, stepBudgetMs: translation.maxStepBudgetMs, log: ctx.log });
@@ -93,7 +93,7 @@ async function keepSerialLog(run: BootRun, boot: BootPlan): Promise<void> {
   const dir = process.env.PVMATRIX_QEMU_LOGS;
   if (!dir) return;
   await mkdir(dir, { recursive: true });
-  const name = `${boot.role}-${boot.cells.map((c) => c.cell.scenario).join('+')}-${Date.now()}.log`.replace(/[^\w.+-]/g, '_');
+  const name = `${boot.native ? 'native' : boot.role}-${boot.cells.map((c) => c.cell.scenario).join('+')}-${Date.now()}.log`.replace(/[^\w.+-]/g, '_');
   const head = [`# ${run.argv.map(shellQuote).join(' ')}`, `# exit ${run.exitCode}${run.failure ? `, ${run.failure.kind}: ${run.failure.detail}` : ''}`];
   await writeFile(join(dir, name), [...head, ...run.lines.map((l) => `${(l.ms / 1000).toFixed(3).padStart(8)} ${l.text}`)].join('\n') + '\n');
 }
@@ -114,6 +114,7 @@ async function sweepStaleRuns(): Promise<void> {
 
 async function prepareBoot(boot: BootPlan) {
   await sweepStaleRuns();
+  if (boot.native) return prepareNativeBoot(boot);
   const first = boot.cells[0]!;
   const toolstack = await ensureToolstackCached();
   const xen = await prepareXen(first.xenImage!);
@@ -166,4 +167,34 @@ async function prepareBoot(boot: BootPlan) {
   };
   const xenVersion = `Xen ${first.cell.axes.xen} (${first.xenImage})`;
   return { translation, plans, spec, dir, xenVersion, scale };
+}
+
+/**
+ * A native boot (research/realboot.md §2): QEMU loads the bzImage under test itself, with an
+ * initrd of busybox and the agent as /init; no hypervisor, no toolstack.
+ */
+async function prepareNativeBoot(boot: BootPlan) {
+  const first = boot.cells[0]!;
+  const kernel = await prepareKernel(first.kernelImage!, 'bzImage');
+  const plans: ScenarioPlan[] = boot.cells.map((rc, index) => ({ index, role: 'dom0', native: true, steps: rc.steps, axes: rc.cell.axes }));
+  const scale = contention();
+  const translation = translate(plans, scale);
+  const runCpio = newcArchive([{ name: 'init', kind: 'file', data: Buffer.from(translation.dom0Init), mode: 0o755 }]);
+  const dir = join(cachePaths().runs, `${process.pid}-${++runCounter}`);
+  await mkdir(dir, { recursive: true });
+  const initrd = join(dir, 'initrd');
+  await writeFile(initrd, Buffer.concat([padTo4(await readFile(await busyboxPart())), runCpio]));
+  await writeFile(join(dir, 'init.sh'), translation.dom0Init);
+  const qemu = (await which('qemu-system-x86_64')) ?? 'qemu-system-x86_64';
+  const spec: BootSpec = {
+    qemu,
+    xenCmdline: '',
+    dom0Kernel: kernel.path,
+    dom0Cmdline: boot.dom0Cmdline,
+    initrd,
+    initrdBytes: (await stat(initrd)).size,
+    memMiB: boot.memMiB,
+    cpu: 'qemu64',
+  };
+  return { translation, plans, spec, dir, xenVersion: `no hypervisor (native boot of ${first.kernelImage})`, scale };
 }

@@ -5,7 +5,8 @@ import { cleanLine, isFatal, milestoneOf, parseMarker, type Marker, type Milesto
 /** One QEMU boot: Xen via multiboot, dom0 kernel and initrd as modules (realboot.md §3, §7). */
 export interface BootSpec {
   qemu: string;
-  xen: string;
+  /** Absent for a native boot: QEMU loads the bzImage itself (`-kernel`), no hypervisor. */
+  xen?: string;
   xenCmdline: string;
   dom0Kernel: string;
   dom0Cmdline: string;
@@ -39,6 +40,13 @@ export interface BootRun {
 const moduleArg = (file: string, args: string) => `${file} ${args}`.replace(/,/g, ',,');
 
 export function qemuArgv(b: BootSpec): string[] {
+  if (!b.xen) {
+    return [
+      '-display', 'none', '-no-reboot', '-monitor', 'none', '-serial', 'stdio',
+      '-m', `${b.memMiB}M`, '-smp', '2', '-cpu', b.cpu, '-accel', 'tcg,thread=single',
+      '-kernel', b.dom0Kernel, '-append', b.dom0Cmdline, '-initrd', b.initrd,
+    ];
+  }
   return [
     '-display', 'none', '-no-reboot', '-monitor', 'none', '-serial', 'stdio',
     '-m', `${b.memMiB}M`, '-smp', '2', '-cpu', b.cpu, '-accel', 'tcg,thread=single',
@@ -118,7 +126,7 @@ export function runBoot(spec: BootSpec, opts: BootOptions): Promise<BootRun> {
     };
     const s = opts.scale;
     const initCap = (120_000 + (spec.initrdBytes / (8 << 20)) * 1000) * s;
-    arm(15_000 * s, 'Xen did not start');
+    arm(15_000 * s, spec.xen ? 'Xen did not start' : 'the kernel did not start');
     const cap = setTimeout(() => run.milestones['dom0-init'] === undefined && kill({ kind: 'timeout', detail: `dom0's /init did not start within ${Math.round(initCap / 1000)} s` }), initCap);
     let done = false;
     const onAbort = () => kill({ kind: 'abort', detail: 'the run was cancelled (timeout or Ctrl-C)' });
@@ -131,7 +139,7 @@ export function runBoot(spec: BootSpec, opts: BootOptions): Promise<BootRun> {
       const seen = ingestLine(run, raw, ms);
       // Before the agent speaks, any console line is progress (a busy host slows the boot
       // down, it does not stop it); the hard cap catches a boot that chatters forever.
-      if (run.milestones.xen !== undefined && run.milestones['dom0-init'] === undefined) arm(30_000 * s, "dom0's /init did not start");
+      if ((run.milestones.xen !== undefined || !spec.xen) && run.milestones['dom0-init'] === undefined) arm(30_000 * s, spec.xen ? "dom0's /init did not start" : "the kernel's /init did not start");
       const marker = seen.marker;
       if (marker) {
         if (marker.kind === 'done') {

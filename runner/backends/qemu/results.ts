@@ -63,7 +63,7 @@ export function scenarioResult(plan: ScenarioPlan, boot: BootRun, source: string
       return { outcome: 'unsupported', reason: `Xen refused to build dom0 from this kernel: ${reason}`, facts: refusals.map((text) => ({ text, source, verified: true })), steps: [], transcript, durationMs: boot.durationMs };
     }
     const why = boot.failure ? `${boot.failure.kind}: ${boot.failure.detail}` : 'no agent marker';
-    return { outcome: 'broken', reason: `the real boot did not reach dom0's /init (${why}); last lines: ${tail(boot)}`, facts: [], steps: [], transcript, durationMs: boot.durationMs };
+    return { outcome: 'broken', reason: `the real boot did not reach ${plan.native ? "the kernel's" : "dom0's"} /init (${why}); last lines: ${tail(boot)}`, facts: [], steps: [], transcript, durationMs: boot.durationMs };
   }
 
   const vars: Record<string, string> = {};

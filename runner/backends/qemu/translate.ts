@@ -16,6 +16,8 @@ export interface ScenarioPlan {
   axes: Record<string, string>;
   /** role domU: the kernel file inside dom0 (`/boot/k-vmlinux.gz`) and its extra command line. */
   domu?: { kernel: string; cmdline: string };
+  /** The kernel booted on bare (emulated) hardware: the agent is its /init, there is no Xen. */
+  native?: boolean;
 }
 
 export interface Translation {
@@ -66,7 +68,7 @@ interface BootArgs {
 /** Where a step runs for a role: in the domain under test, or in dom0 (the toolstack's side). */
 export function stepSide(step: Step, role: 'dom0' | 'domU'): 'dom0' | 'guest' {
   if (role === 'dom0') return 'dom0';
-  if (['set-memory', 'xen-console', 'guest-console'].includes(step.action)) return 'dom0';
+  if (['set-memory', 'xen-console', 'guest-console', 'attach-device', 'detach-device'].includes(step.action)) return 'dom0';
   return step.on;
 }
 
@@ -75,8 +77,10 @@ function pathOf(args: unknown): string {
 }
 
 /** The action as a shell function body; `dom` is the xl name of the domain under test. */
-function actionBody(step: Step, role: 'dom0' | 'domU', dom: string, axes: Record<string, string>): string {
+function actionBody(step: Step, role: 'dom0' | 'domU', dom: string, axes: Record<string, string>, native = false): string {
   const a = step.args as Record<string, unknown>;
+  // Natively there is no /sys/hypervisor/guest_type: say what the kernel found instead.
+  if (native && step.action === 'boot') return `pvm_hv=none; [ -r /sys/hypervisor/type ] && read pvm_hv < /sys/hypervisor/type; echo "$(uname -r) native hypervisor=$pvm_hv"`;
   switch (step.action) {
     case 'read':
       return step.expect?.exists !== undefined ? `pvm_exists ${shellWord(pathOf(step.args), axes)}` : `cat ${shellWord(pathOf(step.args), axes)}`;
@@ -98,7 +102,12 @@ function actionBody(step: Step, role: 'dom0' | 'domU', dom: string, axes: Record
     case 'xen-console':
       return 'xl dmesg';
     case 'guest-console':
-      return role === 'dom0' ? 'dmesg' : `tr -d '\\r' < /var/log/xen/console/guest-${dom}.log`;
+      // domU: its console as xenconsoled logged it, then its kernel log printed on it (pvm_klog).
+      return role === 'dom0' ? 'dmesg' : `pvm_klog && tr -d '\\r' < /var/log/xen/console/guest-${dom}.log`;
+    case 'attach-device':
+      return `pvm_attach ${dom} ${a.kind} ${shellWord(String(a.vdev ?? (a.kind === 'vbd' ? 'xvdb' : '')), axes)}`;
+    case 'detach-device':
+      return `pvm_detach ${dom} ${a.kind} ${shellWord(String(a.vdev ?? (a.kind === 'vbd' ? 'xvdb' : '')), axes)}${a.force ? ' force' : ''}`;
     case 'boot':
       return `read t < /sys/hypervisor/guest_type; read ma < /sys/hypervisor/version/major; read mi < /sys/hypervisor/version/minor; read ex < /sys/hypervisor/version/extra; echo "$(uname -r) guest_type=$t xen=$ma.$mi$ex"`;
     default:
@@ -130,7 +139,7 @@ export function translate(plans: readonly ScenarioPlan[], scale = 1): Translatio
       maxBudget = Math.max(maxBudget, budget);
       // xen-console is judged by the host on `xl dmesg` plus the serial console (results.ts).
       const hostJudged = step.action === 'xen-console';
-      const fns = `a_${S}_${k}() { ${actionBody(step, p.role, dom, p.axes)}; }\nc_${S}_${k}() { ${hostJudged ? 'return 0' : checkBody(step.expect, p.axes)}; }`;
+      const fns = `a_${S}_${k}() { ${actionBody(step, p.role, dom, p.axes, p.native)}; }\nc_${S}_${k}() { ${hostJudged ? 'return 0' : checkBody(step.expect, p.axes)}; }`;
       const keep = step.as ? `V_${step.as}=$(cat "$PVM_OUT")` : ':';
       if (step.action === 'boot' && p.role === 'domU') {
         const b = (step.args ?? {}) as BootArgs;
@@ -143,7 +152,7 @@ export function translate(plans: readonly ScenarioPlan[], scale = 1): Translatio
         body.push(`pvm_domu ${S} ${k} ${dom} ${shellWord(p.domu?.kernel ?? '/boot/k-vmlinux', {})} ${mem} ${maxmem} ${vcpus} ${b.maxvcpus ?? vcpus} ${shellWord(extra, p.axes)} ${createBudget} || return`);
       } else if (side === 'dom0') {
         dom0.push(fns);
-        if (needsToolstack(step, p.role)) body.push(`pvm_need_toolstack ${S} ${k} || return`);
+        if (!p.native && needsToolstack(step, p.role)) body.push(`pvm_need_toolstack ${S} ${k} || return`);
         body.push(`pvm_step ${S} ${k} ${within} ${refused} a_${S}_${k} c_${S}_${k} || return`, keep);
       } else {
         guest.push(fns, `g_${S}_${k}() { pvm_step ${S} ${k} ${within} ${refused && step.action !== 'set-vcpus' ? 1 : 0} a_${S}_${k} c_${S}_${k} && ${keep}; }`);

@@ -62,3 +62,44 @@ pvm_guest() {
   st=$(grep -a -o "@@PVM STEP $s $k [a-z]*" $PVM_LOG)
   [ "${st##* }" = ok ]
 }
+# Device hotplug without xen-utils-common: libxl runs a vbd's or vif's hotplug script and waits
+# for it; ours do the part the backends need. blkback opens the block device named by
+# `physical-device` (major:minor in hex, what Xen's `block` script writes); netback connects
+# only once `hotplug-status` is `connected` (what `vif-bridge` writes after bridging the vif).
+PVM_DEV=
+pvm_devices() {
+  [ -n "$PVM_DEV" ] && return 0
+  for m in loop xen-blkback xen-netback; do pvm_modload $m > /dev/null 2>&1; done
+  mkdir -p /etc/xen/scripts
+  printf '%s\n' '#!/bin/sh' 'case "$1" in add) p=$(xenstore-read "$XENBUS_PATH/params") || exit 1; set -- $(stat -L -c "%t %T" "$p") || exit 1' \
+    '  xenstore-write "$XENBUS_PATH/physical-device" "$1:$2" "$XENBUS_PATH/hotplug-status" connected ;; esac' > /etc/xen/scripts/pvm-block
+  printf '%s\n' '#!/bin/sh' 'case "$1" in online|add) xenstore-write "$XENBUS_PATH/hotplug-status" connected ;; esac' > /etc/xen/scripts/pvm-vif
+  chmod 755 /etc/xen/scripts/pvm-block /etc/xen/scripts/pvm-vif
+  PVM_DEV=ok
+}
+# pvm_attach DOM KIND VDEV: a vbd is a 16 MiB file on a loop device (phy: needs no tap/qdisk).
+pvm_attach() {
+  pvm_devices
+  if [ "$2" = vif ]; then xl network-attach $1 script=/etc/xen/scripts/pvm-vif; return; fi
+  local img=/tmp/pvm-$1-$3.img loop
+  dd if=/dev/zero of=$img bs=1M count=16 2> /dev/null || return 1
+  loop=$(losetup -f) && losetup $loop $img || return 1
+  echo "$3: phy:$loop ($img)"
+  xl block-attach $1 "phy:$loop,$3,w,script=/etc/xen/scripts/pvm-block"
+}
+# pvm_detach DOM KIND VDEV [force]
+pvm_detach() {
+  if [ "$2" = vif ]; then xl network-detach $1 0; return; fi
+  if [ "$4" = force ]; then xl block-detach --force $1 $3; else xl block-detach $1 $3; fi
+}
+# pvm_klog DOM: the guest prints its kernel log on its console (its console level, set low so
+# that kernel lines do not cut the agent's frames, hides what the kernel said after /init).
+PVM_KLOG=0
+pvm_klog() {
+  local i=0; PVM_KLOG=$((PVM_KLOG + 1))
+  echo "klog$PVM_KLOG" > "$PVM_TTY"
+  while ! grep -qE "@@PVM KLOG $PVM_KLOG([^0-9]|\$)" $PVM_LOG; do
+    i=$((i + 1)); [ $i -gt 100 ] && { echo "the guest did not print its kernel log"; return 1; }
+    sleep 0.3
+  done
+}
