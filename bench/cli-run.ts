@@ -7,6 +7,8 @@ import { ROOT } from './scaled-matrix.ts';
 export interface CliRun {
   wallS: number;
   peakRssMb: number;
+  /** User + system CPU seconds of the run (every thread): steadier than wall time on a shared machine. */
+  cpuS: number;
   cells: number;
   code: number | null;
   stdout: string;
@@ -22,7 +24,7 @@ export async function timedRun(args: string[]): Promise<CliRun> {
   const time = existsSync('/usr/bin/time');
   const cmd = [process.execPath, join(ROOT, 'bin', 'pvmatrix.js'), 'run', '--out', out, '--quiet', ...args];
   const t0 = performance.now();
-  const child = time ? spawn('/usr/bin/time', ['-f', 'PEAK_RSS_KB=%M', ...cmd], { cwd: ROOT }) : spawn(cmd[0]!, cmd.slice(1), { cwd: ROOT });
+  const child = time ? spawn('/usr/bin/time', ['-f', 'PEAK_RSS_KB=%M CPU=%U+%S', ...cmd], { cwd: ROOT }) : spawn(cmd[0]!, cmd.slice(1), { cwd: ROOT });
   let stdout = '';
   let stderr = '';
   let peakKb = 0;
@@ -31,10 +33,12 @@ export async function timedRun(args: string[]): Promise<CliRun> {
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const wallS = (performance.now() - t0) / 1000;
   peakKb = Number(/PEAK_RSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN);
+  const cpu = /CPU=([\d.]+)\+([\d.]+)/.exec(stderr);
+  const cpuS = cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN;
   rmSync(out, { recursive: true, force: true });
   const cells = Number(/^(\d+) cells:/m.exec(stdout)?.[1] ?? NaN);
   if (!(cells > 0)) throw new Error(`bench: pvmatrix run ${args.join(' ')} printed no summary (exit ${code}):\n${stderr.slice(-2000)}`);
-  return { wallS, peakRssMb: peakKb / 1024, cells, code, stdout, stderr };
+  return { wallS, peakRssMb: peakKb / 1024, cpuS, cells, code, stdout, stderr };
 }
 
 export const load = (): string => `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;

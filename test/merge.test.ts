@@ -20,7 +20,7 @@ expect:
 const XENFS = 'id: xenfs\nfeature: xenfs\napplies: { role: dom0 }\nsteps: [ { mount: { fs: xenfs, at: /proc/xen } } ]\n';
 const CELLS = 24 + 12;
 
-type Results = { run: Record<string, unknown>; summary: Record<string, number>; cells: { id: string; status: string }[] };
+type Results = { run: Record<string, unknown>; summary: { cells: number; passed: number; failed: number; broken: number; skipped: number }; cells: { id: string; status: string }[] };
 const read = (dir: string): Results => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
 const allureCells = (dir: string) => readdirSync(join(dir, 'allure-results')).filter((f) => f.endsWith('-result.json')).length;
 const junitCases = (dir: string) => (readFileSync(join(dir, 'junit.xml'), 'utf8').match(/<testcase /g) ?? []).length;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SMALL_CELLS, SMALL_MATRIX, smallProject } from './support/scale-doubles.ts';
@@ -48,8 +48,11 @@ test('kill -9 part way, then --resume: only the cells the journal lacks run, and
   const kept = journalIds(dir);
   assert.ok(kept.length >= 10 && kept.length < SMALL_CELLS, `${kept.length} journalled`);
 
+  const leftovers = () => readdirSync(join(dir, 'out')).filter((f) => /\.tmp-|\.body-|^\.results\.json\./.test(f));
+  assert.ok(leftovers().length > 0, 'a killed run leaves its temporary files');
   const second = await start(dir, ['--resume']).done;
   assert.equal(second.code, 0, second.stderr);
+  assert.deepEqual(leftovers(), [], 'the next run removes those of dead processes');
   assert.equal(ran(second.stderr), SMALL_CELLS - kept.length, 'the resumed run redoes only the missing cells');
   const r = results(dir);
   const ids = r.cells.map((c) => c.id);

@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CellResult } from '../model/result.ts';
+import { fileLines } from './lines.ts';
 import type { AxisInfo, ResultSink, RunInfo, Summary } from './sink.ts';
 
 export const RESULTS_SCHEMA = 'pvmatrix/results@1';
@@ -19,6 +20,8 @@ export class ResultsJsonSink implements ResultSink {
   private buffer = '';
   private first = true;
   private axes: AxisInfo = [];
+  /** When set, the cells are taken from this journal at the end instead of being written twice. */
+  private journal?: string;
 
   constructor(outDir: string) {
     this.final = join(outDir, 'results.json');
@@ -29,16 +32,27 @@ export class ResultsJsonSink implements ResultSink {
 
   async begin(_run: RunInfo, axes: AxisInfo): Promise<void> {
     this.axes = axes;
-    this.fd = openSync(this.cellsTmp, 'w');
+    if (!this.journal) this.fd = openSync(this.cellsTmp, 'w');
+  }
+
+  /**
+   * The run keeps a journal (journal.ts) holding exactly the CellResults this sink would
+   * receive, one per line, closed before end(): copy them from there rather than serialise
+   * and write every cell twice. Call before begin().
+   */
+  cellsFrom(journalPath: string): void {
+    this.journal = journalPath;
   }
 
   async add(result: CellResult): Promise<void> {
+    if (this.journal) return;
     this.buffer += (this.first ? '\n' : ',\n') + JSON.stringify(result);
     this.first = false;
     if (this.buffer.length > 1 << 16) this.flush();
   }
 
   async end(run: RunInfo, summary: Summary): Promise<void> {
+    if (this.journal) return this.endFromJournal(run, summary, this.journal);
     this.flush();
     closeSync(this.fd);
     this.fd = -1;
@@ -56,6 +70,31 @@ export class ResultsJsonSink implements ResultSink {
     }
     renameSync(this.fileTmp, this.final);
     rmSync(this.cellsTmp, { force: true });
+  }
+
+  private endFromJournal(run: RunInfo, summary: Summary, journal: string): void {
+    const out = openSync(this.fileTmp, 'w');
+    try {
+      let buf = `{"schema":${JSON.stringify(RESULTS_SCHEMA)},"run":${JSON.stringify(run)},"summary":${JSON.stringify(summary)},"axes":${JSON.stringify(this.axes)},"cells":[`;
+      let first = true;
+      let header = true;
+      for (const { line, torn } of fileLines(journal)) {
+        if (header || torn) {
+          header = false;
+          continue;
+        }
+        buf += (first ? '\n' : ',\n') + line;
+        first = false;
+        if (buf.length > 1 << 20) {
+          writeSync(out, buf);
+          buf = '';
+        }
+      }
+      writeSync(out, buf + '\n]}\n');
+    } finally {
+      closeSync(out);
+    }
+    renameSync(this.fileTmp, this.final);
   }
 
   /** Removes the temporary files of an abandoned run; results.json stays as it was. */

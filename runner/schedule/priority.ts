@@ -19,33 +19,42 @@ export function previousPriorities(outDir: string): Map<string, number> {
   const bad: { id: string; ms: number }[] = [];
   const slow: { id: string; ms: number }[] = [];
   const seen = new Set<string>();
-  for (const file of [JOURNAL_FILE, 'results.json']) {
-    const path = join(outDir, file);
-    if (!existsSync(path)) continue;
-    try {
-      for (const { line } of fileLines(path)) {
-        // results.json keeps one cell per line, as the journal does.
-        if (!line.startsWith('{"id":')) continue;
-        let c: { id?: unknown; status?: unknown; durationMs?: unknown };
-        try {
-          c = JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line);
-        } catch {
-          continue;
-        }
-        if (typeof c.id !== 'string' || seen.has(c.id)) continue;
-        seen.add(c.id);
-        const ms = typeof c.durationMs === 'number' ? c.durationMs : 0;
-        if (c.status === 'failed' || c.status === 'broken') {
-          if (bad.length < MAX_FAILED) bad.push({ id: c.id, ms });
-        } else if (ms >= SLOW_MS) slow.push({ id: c.id, ms });
-      }
-    } catch {
-      // An unreadable previous run only costs the ordering.
+  // The journal holds every cell results.json does (and more, after an interruption).
+  const file = [JOURNAL_FILE, 'results.json'].map((f) => join(outDir, f)).find((f) => existsSync(f));
+  if (!file) return new Map();
+  try {
+    for (const { line } of fileLines(file)) {
+      // One cell per line in both files. Only three fields are needed, so the line is not
+      // parsed whole (a previous run of 100,000 cells would cost seconds): the keys come in
+      // CellResult order, `status` before the steps (which have their own) and `durationMs`
+      // after them; a raw `"key":` cannot occur inside a JSON string.
+      if (!line.startsWith('{"id":"')) continue;
+      const id = idOf(line);
+      if (id === undefined || seen.has(id)) continue;
+      seen.add(id);
+      const status = /"status":"(\w+)"/.exec(line)?.[1];
+      const at = line.lastIndexOf('"durationMs":');
+      const ms = at < 0 ? 0 : parseFloat(line.slice(at + 13, at + 40));
+      if (status === 'failed' || status === 'broken') {
+        if (bad.length < MAX_FAILED) bad.push({ id, ms });
+      } else if (ms >= SLOW_MS) slow.push({ id, ms });
     }
+  } catch {
+    // An unreadable previous run only costs the ordering.
   }
   const out = new Map<string, number>();
   slow.sort((a, b) => b.ms - a.ms);
   for (const s of slow.slice(0, MAX_SLOW)) out.set(s.id, 1 + s.ms / 1e9);
   for (const b of bad) out.set(b.id, 2 + b.ms / 1e9);
   return out;
+}
+
+function idOf(line: string): string | undefined {
+  const m = /^\{"id":("(?:[^"\\]|\\.)*")/.exec(line);
+  if (!m) return undefined;
+  try {
+    return JSON.parse(m[1]!) as string;
+  } catch {
+    return undefined;
+  }
 }

@@ -7,6 +7,7 @@ import { toCellResult } from '../results/cell-result.ts';
 import { matrixHash } from '../results/fingerprint.ts';
 import { Journal, JOURNAL_SCHEMA, journalResults } from '../results/journal.ts';
 import { reproducer } from '../results/reproducer.ts';
+import { ResultsJsonSink } from '../results/results-json.ts';
 import type { AxisInfo, ResultSink, RunInfo, Summary } from '../results/sink.ts';
 import { count, emptySummary } from '../results/summary.ts';
 import type { Spec } from '../spec/model.ts';
@@ -79,6 +80,8 @@ export async function runMatrix(o: RunMatrixOptions): Promise<RunOutcome> {
   else o.signal.addEventListener('abort', onInterrupt, { once: true });
   const runTimer = o.runTimeoutMs === undefined ? undefined : setTimeout(() => runStop.abort(new RunStop('run-timeout', `the run's --run-timeout of ${seconds(o.runTimeoutMs!)} expired`)), o.runTimeoutMs);
 
+  // results.json holds exactly the journal's lines: copied from it, not serialised twice.
+  if (journal) for (const s of sinks) if (s instanceof ResultsJsonSink) s.cellsFrom(journal.path);
   try {
     for (const s of sinks) await s.begin(run, axes);
     if (o.onTotal) {

@@ -39,6 +39,13 @@ export interface Attempts {
 export type OnResult = (planned: PlannedCell, result: BackendResult, durationMs: number, attempts: Attempts) => void | Promise<void>;
 
 const DEFAULT_GRACE_MS = 5000;
+/**
+ * Ungrouped cells go to a one-at-a-time backend in runs of this many (one queue task, one
+ * backend call, results still streamed per cell): the per-task cost of the queue and the
+ * call is then paid once per run, not per 30 µs emulator cell. Not with --timeout (a
+ * deadline is per call) nor with concurrency > 1 (it would serialise small selections).
+ */
+const RUN_LENGTH = 64;
 
 /**
  * Runs planned cells on a backend. Excluded cells and cells the backend cannot run are
@@ -72,6 +79,8 @@ export async function schedule(cells: Iterable<PlannedCell>, opts: ScheduleOptio
 
   try {
     const groups = backend.groupKey ? new Map<string, PlannedCell[]>() : undefined;
+    const runLength = concurrency === 1 && opts.timeoutMs === undefined ? RUN_LENGTH : 1;
+    let batch: PlannedCell[] = [];
     for (const planned of cells) {
       if (signal.aborted || failure !== undefined) break;
       if (planned.excluded) {
@@ -90,10 +99,14 @@ export async function schedule(cells: Iterable<PlannedCell>, opts: ScheduleOptio
         else groups.set(key, [planned]);
         continue;
       }
+      batch.push(planned);
+      if (batch.length < runLength) continue;
       if (queue.size >= concurrency * 4) await queue.onSizeLessThan(concurrency * 2);
       if (signal.aborted || failure !== undefined) break;
-      enqueue([planned]);
+      enqueue(batch);
+      batch = [];
     }
+    if (batch.length && !signal.aborted && failure === undefined) enqueue(batch);
     if (groups && !signal.aborted) {
       const rank = (g: PlannedCell[]): number => Math.max(0, ...g.map((p) => opts.priority?.(p.cell.id) ?? 0));
       const ranked = [...groups.values()].map((g) => ({ g, r: rank(g) }));

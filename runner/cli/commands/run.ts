@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
-import { reportSinks } from '../../../reports/sinks.ts';
 import { backendFactories, createBackend, DEFAULT_BACKEND, type BackendFactory } from '../../backends/registry.ts';
 import type { CellResult } from '../../model/result.ts';
 import { readBaseline } from '../../results/baseline.ts';
+import { reportSinks } from '../../../reports/sinks.ts';
 import { ResultsJsonSink } from '../../results/results-json.ts';
+import { ThreadedSink } from '../../results/threaded-sink.ts';
+import { removeStaleTemporaries } from '../../results/stale.ts';
 import type { ResultSink } from '../../results/sink.ts';
 import { exitCodeOf } from '../../results/summary.ts';
 import { selectionKey } from '../../results/fingerprint.ts';
@@ -20,7 +22,7 @@ import { loadSelection, MATRIX_USAGE, matrixOption, SELECTION_USAGE, selectionOp
 const usage = `usage: pvmatrix run [--matrix FILE] [selection] [--backend emulator|qemu]
                     [--workers N] [--shard K/N] [--out DIR] [--baseline FILE]
                     [--timeout T] [--run-timeout T] [--retries N] [--resume]
-                    [--quiet | --json]
+                    [--quiet | --json] [--report-thread]
 
 Runs the selected cells and writes DIR/results.json (and the reports' files). Excluded
 cells are reported as skipped with their reason and never reach the backend. Every
@@ -45,6 +47,8 @@ ${MATRIX_USAGE}
                         cells already in DIR/journal.jsonl are kept, not run again
   --quiet               print only the final summary line
   --json                one JSON line per finished cell on stdout; the summary on stderr
+  --report-thread       write allure-results/, junit.xml and summary.md from a worker
+                        thread (pays when a core is free; see docs/scale.md)
   -h, --help            this help
 
 ${SELECTION_USAGE}
@@ -64,6 +68,14 @@ export interface RunDeps {
   /** How long a backend told to stop may take before its call is abandoned (default 5 s). */
   graceMs?: number;
 }
+
+/**
+ * --report-thread: the report writers in a worker thread. Creating allure-results/ (two files
+ * per cell) is half of an emulator run's time, which a free core could do meanwhile; on the
+ * shared 2-core bench machine it did not measurably pay and cost ~60 MB (docs/scale.md), so
+ * it is opt-in.
+ */
+const threadedReports = (outDir: string): ResultSink[] => [new ThreadedSink({ url: new URL('../../../reports/sinks.ts', import.meta.url).href, exportName: 'reportSinks', args: [outDir] })];
 
 const defaultDeps: RunDeps = { io: processIo, backends: backendFactories, sinks: reportSinks };
 
@@ -86,6 +98,7 @@ export async function runCommand(argv: string[], deps: RunDeps = defaultDeps): P
     resume: { type: 'boolean' },
     quiet: { type: 'boolean' },
     json: { type: 'boolean' },
+    'report-thread': { type: 'boolean' },
   });
   if (values.help) {
     io.out(usage);
@@ -102,6 +115,7 @@ export async function runCommand(argv: string[], deps: RunDeps = defaultDeps): P
   const baseline = values.baseline === undefined ? undefined : readBaseline(values.baseline);
   const backend = await createBackend(values.backend, deps.backends);
 
+  removeStaleTemporaries(values.out);
   const results = new ResultsJsonSink(values.out);
   const failures: CellResult[] = [];
   const mode: ProgressMode = values.quiet || values.json || io !== processIo ? 'none' : process.stderr.isTTY ? 'bar' : 'lines';
@@ -135,6 +149,7 @@ export async function runCommand(argv: string[], deps: RunDeps = defaultDeps): P
   };
   if (!deps.signal) process.on('SIGINT', onSigint);
   deps.signal?.addEventListener('abort', onSigint, { once: true });
+  const reports = values['report-thread'] && deps.sinks === reportSinks ? threadedReports(values.out) : deps.sinks(values.out);
   let outcome;
   try {
     outcome = await runMatrix({
@@ -145,7 +160,7 @@ export async function runCommand(argv: string[], deps: RunDeps = defaultDeps): P
       backendName: values.backend,
       defaultBackend: DEFAULT_BACKEND,
       workers,
-      sinks: [results, ...deps.sinks(values.out), console],
+      sinks: [results, ...reports, console],
       signal: controller.signal,
       version: toolVersion(),
       journalDir: values.out,
@@ -160,6 +175,7 @@ export async function runCommand(argv: string[], deps: RunDeps = defaultDeps): P
   } catch (e) {
     progress.stop();
     results.abort();
+    for (const r of reports) await (r as { abort?: () => Promise<void> }).abort?.();
     throw e;
   } finally {
     process.removeListener('SIGINT', onSigint);

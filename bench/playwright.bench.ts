@@ -1,0 +1,119 @@
+/**
+ * The natural alternative a user would try: the same emulated cells as @playwright/test
+ * tests (one test per cell, spread over spec files, 2 workers, fullyParallel off, no
+ * browser: plain tests calling the emulator), against `pvmatrix run` on the same cells, in
+ * the same bench run. Two sizes over the same profiles (so that preparing them is a fixed
+ * cost): a slice of the default matrix (~330 cells) with a synthetic axis `rep` of 1 and of
+ * 10 values (~3,300 cells) give each tool's per-cell slope, free of start-up and prepare.
+ */
+import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { load, timedRun } from './cli-run.ts';
+import type { BenchRow } from './row.ts';
+import { ROOT, scaledMatrix } from './scaled-matrix.ts';
+import { xenDomain } from '../domain/index.ts';
+import { createEmulatorBackend } from '../runner/backends/emulator.ts';
+import { expand } from '../runner/expand/expand.ts';
+import { compileSelection } from '../runner/expand/select.ts';
+import { toCellResult } from '../runner/results/cell-result.ts';
+import { schedule } from '../runner/schedule/schedule.ts';
+import { loadSpec } from '../runner/spec/load.ts';
+
+/** The scheduler's own rate on the selection (second pass: the first prepares), in cells/s. */
+async function coreRate(matrix: string, slice: string[]): Promise<number> {
+  const spec = loadSpec(matrix, xenDomain);
+  const filters = slice.filter((_, i) => i % 2 === 1);
+  const selector = compileSelection(spec, { filters });
+  const backend = createEmulatorBackend();
+  const signal = new AbortController().signal;
+  let rate = 0;
+  for (let pass = 0; pass < 2; pass++) {
+    let n = 0;
+    const t0 = performance.now();
+    await schedule(expand(spec, { selector }), { backend, signal }, (p, r, ms) => {
+      toCellResult(p, r, ms, '');
+      n++;
+    });
+    rate = n / ((performance.now() - t0) / 1000);
+  }
+  return rate;
+}
+
+const SPEC_FILES = 8;
+const SLICE = ['--filter', 'xen=4.19', '--filter', 'role=domU', '--filter', 'arch=x86_64'];
+const SIZES = [['--filter', 'rep=r1'], []];
+
+export default async function (): Promise<BenchRow[]> {
+  const matrix = scaledMatrix(10);
+  const pw: { cells: number; s: number }[] = [];
+  const pv: { cells: number; s: number }[] = [];
+  for (const size of SIZES) {
+    const select = ['--matrix', matrix, ...SLICE, ...size];
+    const ids = (JSON.parse(execFileSync(process.execPath, [join(ROOT, 'bin', 'pvmatrix.js'), 'list', '--json', ...select], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 })) as { id: string }[]).map((c) => c.id);
+    pw.push({ cells: ids.length, s: await playwright(matrix, ids) });
+    const r = await timedRun(select);
+    if (r.cells !== ids.length) throw new Error(`bench: pvmatrix ran ${r.cells} cells of ${select.join(' ')}, list said ${ids.length}`);
+    pv.push({ cells: r.cells, s: r.wallS });
+  }
+  const core = await coreRate(matrix, [...SLICE]);
+  rmSync(dirname(matrix), { recursive: true, force: true });
+  const slope = (xs: { cells: number; s: number }[]) => ((xs[1]!.s - xs[0]!.s) * 1000) / (xs[1]!.cells - xs[0]!.cells);
+  const pwSlope = slope(pw);
+  const pvSlope = slope(pv);
+  const big = pw.length - 1;
+  return [
+    { name: `Playwright: ${pw[big]!.cells} cells as tests, wall`, value: pw[big]!.s, unit: 's', note: `${SPEC_FILES} spec files, 2 workers; ${pw[0]!.cells} cells: ${pw[0]!.s.toFixed(1)} s; ${load()}` },
+    { name: `pvmatrix run: the same ${pv[big]!.cells} cells, wall`, value: pv[big]!.s, unit: 's', note: `${pv[0]!.cells} cells: ${pv[0]!.s.toFixed(1)} s (both include start-up and emulator prepare)` },
+    { name: 'Playwright: cost per cell (slope between the two sizes)', value: pwSlope, unit: 'ms/cell', note: `${(1000 / pwSlope).toFixed(0)} cells/s` },
+    { name: 'pvmatrix run: cost per cell (slope, same cells)', value: pvSlope, unit: 'ms/cell', note: `${(1000 / pvSlope).toFixed(0)} cells/s, end to end with results.json, allure-results, junit` },
+    { name: 'pvmatrix vs Playwright: per-cell speed-up, end to end', value: pwSlope / pvSlope, unit: 'x', note: 'target >= 50x; pvmatrix also writes 2 Allure files, a JUnit case and a journal line per cell, Playwright (dot reporter) nothing' },
+    { name: 'pvmatrix core loop on the same cells (no I/O)', value: 1000 / core, unit: 'ms/cell', note: `${core.toFixed(0)} cells/s, like for like with a Playwright test, which writes nothing either` },
+    { name: 'pvmatrix vs Playwright: per-cell speed-up, like for like (core loop)', value: pwSlope / (1000 / core), unit: 'x', note: 'target >= 50x' },
+    { name: `pvmatrix vs Playwright: wall-time speed-up at ${pv[big]!.cells} cells`, value: pw[big]!.s / pv[big]!.s, unit: 'x', note: 'fixed costs included' },
+  ];
+}
+
+async function playwright(matrix: string, ids: string[]): Promise<number> {
+  const dir = join(ROOT, 'bench', 'playwright', `.generated-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  try {
+    for (let f = 0; f < SPEC_FILES; f++) {
+      const mine = ids.filter((_, i) => i % SPEC_FILES === f);
+      writeFileSync(
+        join(dir, `cells-${f}.spec.ts`),
+        `import { test, expect } from '@playwright/test';
+import { cellsFor, prepare, runCell } from '../cells.ts';
+
+const cells = cellsFor(${JSON.stringify(matrix)}, ${JSON.stringify(mine)});
+test.beforeAll(async () => {
+  await prepare(cells);
+});
+for (const p of cells) {
+  test(p.cell.id, () => {
+    test.skip(p.excluded !== undefined, p.excluded?.reason);
+    expect(runCell(p)).toBe('passed');
+  });
+}
+`,
+      );
+    }
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', '--config', join(ROOT, 'bench', 'playwright', 'playwright.config.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, PVMATRIX_PW_DIR: dir },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const s = (performance.now() - t0) / 1000;
+    const ran = Number(/(\d+) passed/.exec(out)?.[1] ?? 0) + Number(/(\d+) skipped/.exec(out)?.[1] ?? 0);
+    if (code !== 0 || ran !== ids.length) throw new Error(`bench: Playwright ran ${ran} of ${ids.length} tests (exit ${code}):\n${out.slice(-2000)}`);
+    return s;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
