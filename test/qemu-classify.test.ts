@@ -5,6 +5,7 @@ import type { Step } from '../domain/steps.ts';
 import { scenarioResult, xenConsole } from '../runner/backends/qemu/results.ts';
 import type { ScenarioPlan } from '../runner/backends/qemu/translate.ts';
 import { cutAt, loadSerialLog } from './support/qemu-fixtures.ts';
+import { SMOKE } from './support/qemu-cells.ts';
 
 /**
  * Classification on serial logs recorded from real boots (Debian 12's Xen 4.17 + Linux 6.1
@@ -17,42 +18,8 @@ const XM = '/sys/devices/system/xen_memory/xen_memory0';
 const CPU = '/sys/devices/system/cpu';
 const SRC = 'recorded boot';
 
-const dom0Plans = (): ScenarioPlan[] => [
-  {
-    index: 0,
-    role: 'dom0',
-    axes: {},
-    steps: steps([
-      { boot: { memory: '512M' } },
-      { read: `${XM}/target_kb`, expect: { equals: 524288 } },
-      { write: { path: `${XM}/target_kb`, value: 393216 } },
-      { read: `${XM}/info/current_kb`, expect: { equals: 393216, within: '10s' } },
-      { write: { path: `${XM}/target_kb`, value: 524288 } },
-      { read: `${XM}/info/current_kb`, expect: { equals: 524288, within: '10s' } },
-      { 'set-memory': { target: '448M' } },
-      { read: `${XM}/info/current_kb`, expect: { equals: 458752, within: '10s' } },
-    ]),
-  },
-  {
-    index: 1,
-    role: 'dom0',
-    axes: {},
-    steps: steps([
-      { boot: null },
-      { read: `${CPU}/present`, expect: { equals: '0-1' } },
-      { write: { path: `${CPU}/cpu1/online`, value: 0 } },
-      { read: `${CPU}/online`, expect: { equals: '0', within: '5s' } },
-      { write: { path: `${CPU}/cpu1/online`, value: 1 } },
-      { read: `${CPU}/online`, expect: { equals: '0-1', within: '5s' } },
-    ]),
-  },
-  {
-    index: 2,
-    role: 'dom0',
-    axes: {},
-    steps: steps([{ boot: null }, { 'load-module': { name: 'xenfs' } }, { mount: { fs: 'xenfs', at: '/proc/xen' } }, { read: '/proc/xen/capabilities', expect: { equals: 'control_d' } }, { 'xen-console': null, expect: { contains: 'Xen version 4.17' } }]),
-  },
-];
+const dom0Plans = (): ScenarioPlan[] =>
+  [SMOKE.dom0Balloon, SMOKE.dom0CpuHotplug, SMOKE.dom0Xenfs].map((raw, index) => ({ index, role: 'dom0', axes: {}, steps: steps(raw) }));
 
 test('dom0 on real Xen 4.17: ballooning (sysfs and xl mem-set), CPU hotplug and xenfs all work', () => {
   const boot = fixture('dom0-balloon-cpu-xenfs.serial');
