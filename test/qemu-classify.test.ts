@@ -13,7 +13,7 @@ import { SMOKE } from './support/qemu-cells.ts';
  * the steps the log was recorded with.
  */
 const fixture = (name: string) => loadSerialLog(new URL(`./fixtures/qemu/${name}`, import.meta.url).pathname);
-const steps = (raw: unknown[]) => raw.map((s) => xenDomain.normaliseStep(s) as Step);
+const steps = (raw: readonly unknown[]) => raw.map((s) => xenDomain.normaliseStep(s) as Step);
 const XM = '/sys/devices/system/xen_memory/xen_memory0';
 const CPU = '/sys/devices/system/cpu';
 const SRC = 'recorded boot';
