@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import type { Backend } from '../backends/backend.ts';
 import type { Cell } from '../model/cell.ts';
@@ -71,6 +72,9 @@ export async function schedule(cells: Iterable<PlannedCell>, opts: ScheduleOptio
     });
   };
   const stop = (): void => queue.clear();
+  // With --timeout, each call in flight listens on the run's signal (removed when it ends):
+  // one per concurrent call, which may exceed Node's default warning threshold of 10.
+  setMaxListeners(Math.max(10, concurrency + 2), signal);
   signal.addEventListener('abort', stop, { once: true });
   const once: Attempts = { attempts: 1, flaky: false };
   // Without --timeout every call shares the run's own deadline: no timer or controller per cell.

@@ -66,8 +66,10 @@ export class SlowBackend implements Backend {
   async *run(cells: readonly Cell[], ctx: RunContext): AsyncIterable<{ id: string; result: BackendResult }> {
     for (const cell of cells) {
       await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(resolve, this.delayMs);
-        ctx.signal.addEventListener('abort', () => (clearTimeout(t), reject(new Error('stopped'))), { once: true });
+        const onAbort = () => (clearTimeout(t), reject(new Error('stopped')));
+        // Like a real backend, let go of the signal when the cell is done.
+        const t = setTimeout(() => (ctx.signal.removeEventListener('abort', onAbort), resolve()), this.delayMs);
+        ctx.signal.addEventListener('abort', onAbort, { once: true });
       });
       this.ran.push(cell.id);
       yield works(cell);
