@@ -61,6 +61,9 @@ export const StepArgs = {
 export const ACTIONS = Object.keys(StepArgs) as (keyof typeof StepArgs)[];
 export type Action = keyof typeof StepArgs;
 
+/** Keys that decide on a value or demand a refusal: meaningless when either answer passes. */
+const MAY_REFUSE_EXCLUDES = ['refused', 'equals', 'matches', 'contains', 'absent', 'exists', 'atLeast', 'atMost', 'within'] as const;
+
 export const Expect = z
   .object({
     equals: z.union([z.string(), z.number()]).optional(),
@@ -76,8 +79,25 @@ export const Expect = z
     within: Duration.optional(),
     /** The platform must refuse the action (e.g. mem-set above maxmem). */
     refused: z.boolean().optional(),
+    /**
+     * The platform may refuse the action: either answer passes. A refusal is recorded in the
+     * step's detail with its reason and the scenario goes on (rmmod of a frontend whose device
+     * is still bound: refused from Linux 5.5, accepted before).
+     */
+    mayRefuse: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((e, ctx) => {
+    if (!e.mayRefuse) return;
+    const checks = MAY_REFUSE_EXCLUDES.filter((k) => e[k] !== undefined);
+    if (checks.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mayRefuse'],
+        message: `mayRefuse accepts either answer, so it cannot be combined with ${checks.join(', ')}; use refused: true when the platform must refuse, or drop mayRefuse to check the value`,
+      });
+    }
+  });
 export type Expect = z.infer<typeof Expect>;
 
 const StepExtras = {

@@ -41,3 +41,18 @@ test('a Xen profile may only backport capabilities the emulator knows', async ()
   assert.equal(typo.success, false);
   assert.deepEqual(typo.error!.issues[0]!.path, ['backports', 0]);
 });
+
+test('mayRefuse: alone it is accepted; with refused or a value check it is an error that says why', () => {
+  const ok = StepSchema.safeParse({ 'unload-module': { name: 'xen-blkfront' }, expect: { mayRefuse: true } });
+  assert.equal(ok.success, true);
+  assert.deepEqual(normaliseStep(ok.data!).expect, { mayRefuse: true });
+  for (const extra of [{ refused: true }, { equals: 1 }, { contains: 'x' }, { exists: true }, { within: '5s' }]) {
+    const r = StepSchema.safeParse({ 'unload-module': { name: 'xen-blkfront' }, expect: { mayRefuse: true, ...extra } });
+    assert.equal(r.success, false, JSON.stringify(extra));
+    const issue = r.error!.issues[0]!;
+    assert.deepEqual(issue.path, ['expect', 'mayRefuse']);
+    assert.match(issue.message, new RegExp(`mayRefuse accepts either answer, so it cannot be combined with ${Object.keys(extra)[0]}`));
+  }
+  // mayRefuse: false restricts nothing.
+  assert.equal(StepSchema.safeParse({ read: '/x', expect: { mayRefuse: false, equals: 1 } }).success, true);
+});

@@ -198,3 +198,89 @@ test('the hypervisor command line as each release parses it: dom0_mem max: from 
   assert.equal(early.outcome, 'unsupported');
   assert.match(early.reason!, /release/);
 });
+
+test('module unload with a bound device: refused from 5.5 (xenbus module reference), deferred from 3.5, leaked before', async () => {
+  const cell = { xen: '4.17', arch: 'x86_64', role: 'domU' } as const;
+  const raw = [
+    { boot: null },
+    { 'attach-device': { kind: 'vbd', vdev: 'xvdc' } },
+    { read: '/sys/block/xvdc', expect: { exists: true, within: '5s' } },
+    { 'unload-module': { name: 'xen-blkfront' } },
+    { sleep: '3s' },
+    { read: '/sys/block/xvdc', expect: { exists: false } },
+    { 'guest-console': null },
+  ];
+  const attachThenUnload = steps(raw);
+  const [k61, k54, k35, k30] = await run(
+    { ...cell, kernel: '6.1', scenario: attachThenUnload },
+    { ...cell, kernel: '5.4', scenario: attachThenUnload },
+    { ...cell, kernel: '3.5', scenario: attachThenUnload },
+    { ...cell, kernel: '3.0', scenario: attachThenUnload },
+  );
+  // 6.1: delete_module fails, the disk stays, the reason names the mechanism and its commit.
+  assert.equal(k61!.outcome, 'unsupported');
+  assert.equal(k61!.steps[3]!.status, 'failed');
+  assert.match(k61!.reason!, /rmmod: ERROR: Module xen_blkfront is in use \(xenbus holds it for its bound device xvdc/);
+  assert.match(factText(k61!), /196748a276b4/);
+  // 5.4 and 3.5: the unload goes ahead; the ring page the backend still maps is deferred.
+  for (const r of [k54!, k35!]) {
+    assert.equal(r.outcome, 'works', r.reason);
+    const consoleText = r.steps[6]!.detail ?? '';
+    assert.doesNotMatch(consoleText, /leaking g\.e\./);
+  }
+  // 3.0: the unload goes ahead and the page leaks (the console shows the warning).
+  assert.equal(k30!.outcome, 'works', k30!.reason);
+  const em = await run({ ...cell, kernel: '3.0', scenario: steps([...raw.slice(0, 5), { 'guest-console': null, expect: { absent: 'leaking g.e. and page still in use' } }]) });
+  assert.equal(em[0]!.outcome, 'unsupported');
+  assert.match(em[0]!.reason!, /leaked the page of grant/);
+  const deferred = await run1({ ...cell, kernel: '5.4', scenario: steps([...raw.slice(0, 4), { 'guest-console': null, expect: { contains: 'deferring g.e.' } }]) });
+  assert.equal(deferred.outcome, 'works', deferred.reason);
+});
+
+test('module unload after the device is detached works on 6.1; a refused unload keeps the disk', async () => {
+  const cell = { xen: '4.17', kernel: '6.1', arch: 'x86_64', role: 'domU' } as const;
+  const detached = await run1({
+    ...cell,
+    scenario: steps([
+      { boot: null },
+      { 'attach-device': { kind: 'vbd', vdev: 'xvdc' } },
+      { read: '/sys/block/xvdc', expect: { exists: true, within: '5s' } },
+      { 'detach-device': { kind: 'vbd', vdev: 'xvdc' } },
+      { read: '/sys/block/xvdc', expect: { exists: false, within: '5s' } },
+      { 'unload-module': { name: 'xen-blkfront' } },
+      { 'unload-module': { name: 'xen-blkfront' }, expect: { refused: true } },
+    ]),
+  });
+  assert.equal(detached.outcome, 'works', detached.reason);
+  assert.match(detached.steps[6]!.detail!, /not currently loaded/);
+  const kept = await run1({
+    ...cell,
+    scenario: steps([
+      { boot: null },
+      { 'attach-device': { kind: 'vbd', vdev: 'xvdc' } },
+      { read: '/sys/block/xvdc', expect: { exists: true, within: '5s' } },
+      { 'unload-module': { name: 'xen-blkfront' }, expect: { mayRefuse: true } },
+      { read: '/sys/block/xvdc/size', expect: { equals: 2097152 } },
+    ]),
+  });
+  assert.equal(kept.outcome, 'works', kept.reason);
+  assert.match(kept.steps[3]!.detail!, /^refused: rmmod: ERROR: Module xen_blkfront is in use .*xenbus pins a PV driver's module/);
+});
+
+test('mayRefuse: a refusal passes with its reason in the detail, an acceptance passes too, and 2.6.18-xen unloads', async () => {
+  const cell = { xen: '4.17', arch: 'x86_64', role: 'domU', scenario: 'device-unplug' } as const;
+  const [k61, k510, k35] = await run({ ...cell, kernel: '6.1' }, { ...cell, kernel: '5.10' }, { ...cell, kernel: '3.5' });
+  for (const r of [k61!, k510!]) {
+    assert.equal(r.outcome, 'works', r.reason);
+    const unload = r.steps.find((s) => s.action === 'unload-module')!;
+    assert.equal(unload.status, 'passed');
+    assert.match(unload.detail!, /^refused: rmmod: ERROR: Module xen_blkfront is in use/);
+    assert.equal(r.steps.at(-1)!.status, 'passed', 'the scenario went on after the refusal');
+  }
+  assert.equal(k35!.outcome, 'works', k35!.reason);
+  assert.equal(k35!.steps.find((s) => s.action === 'unload-module')!.detail, undefined);
+  const classic = await run1({ xen: '3.4', kernel: '2.6.18-xen', arch: 'x86_32-pae', role: 'domU', scenario: 'device-unplug' });
+  assert.equal(classic.outcome, 'unsupported');
+  assert.equal(classic.steps.find((s) => s.action === 'unload-module')!.detail, undefined, 'xenblk unloaded');
+  assert.match(classic.reason!, /leak/);
+});

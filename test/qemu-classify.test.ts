@@ -182,3 +182,48 @@ test('devices of a PV domU on real 6.1: vbd and vif hot-added; unloading xen-blk
   assert.match(u.reason!, /unload-module name=xen-blkfront: rmmod: can't unload module 'xen_blkfront': Resource temporarily unavailable/);
   assert.deepEqual(u.steps.map((s) => s.status), ['passed', 'passed', 'passed', 'passed', 'passed', 'passed', 'passed', 'failed', 'skipped', 'skipped']);
 });
+
+/** scenarios/device-unplug.yaml's steps, as domU-unplug-mayrefuse.serial was recorded with. */
+const UNPLUG = [
+  { boot: null },
+  { 'attach-device': { kind: 'vbd', vdev: 'xvdb' } },
+  { read: '/sys/block/xvdb', expect: { exists: true, within: '5s' } },
+  { 'detach-device': { kind: 'vbd', vdev: 'xvdb' } },
+  { read: '/sys/block/xvdb', expect: { exists: false, within: '5s' } },
+  { 'attach-device': { kind: 'vbd', vdev: 'xvdc' } },
+  { read: '/sys/block/xvdc', expect: { exists: true, within: '5s' } },
+  { 'unload-module': { name: 'xen-blkfront' }, expect: { mayRefuse: true } },
+  { sleep: '3s' },
+  { 'guest-console': null, expect: { absent: 'leaking g.e. and page still in use' } },
+];
+const unplugPlan = (raw: readonly unknown[] = UNPLUG): ScenarioPlan => ({ index: 0, role: 'domU', axes: {}, domu: { kernel: '/boot/k-vmlinux', cmdline: '' }, steps: steps(raw) });
+
+test('mayRefuse on real 6.1: the refused rmmod passes with its reason line, and the scenario went on to the console check', () => {
+  const boot = fixture('domU-unplug-mayrefuse.serial');
+  const r = scenarioResult(unplugPlan(), boot, SRC);
+  assert.equal(r.outcome, 'works', r.reason);
+  assert.deepEqual(r.steps.map((s) => s.status), Array(10).fill('passed'));
+  assert.equal(r.steps[7]!.detail, "refused: rmmod: can't unload module 'xen_blkfront': Resource temporarily unavailable");
+  assert.match(r.steps[9]!.detail!, /Linux version 6\.1\.0-56-amd64/, 'the guest console arrived whole after the refusal');
+  // The same frames judged without mayRefuse: the refusal decides the cell.
+  const strict = UNPLUG.map((s, i) => (i === 7 ? { 'unload-module': { name: 'xen-blkfront' } } : s));
+  const u = scenarioResult(unplugPlan(strict), boot, SRC);
+  assert.equal(u.outcome, 'unsupported');
+  assert.match(u.reason!, /unload-module name=xen-blkfront: rmmod: can't unload module 'xen_blkfront': Resource temporarily unavailable/);
+});
+
+test('mayRefuse: an accepted action passes without a refusal and its value is not checked; a timeout is still broken', () => {
+  const withStatus = (status: 'ok' | 'timeout') => {
+    const boot = fixture('domU-unplug-mayrefuse.serial');
+    const m = boot.markers.find((x) => x.marker.kind === 'step' && x.marker.k === 7)!;
+    if (m.marker.kind === 'step') m.marker.status = status;
+    return scenarioResult(unplugPlan(), boot, SRC);
+  };
+  const accepted = withStatus('ok');
+  assert.equal(accepted.outcome, 'works', accepted.reason);
+  assert.equal(accepted.steps[7]!.status, 'passed');
+  assert.doesNotMatch(accepted.steps[7]!.detail ?? '', /^refused:/);
+  const lost = withStatus('timeout');
+  assert.equal(lost.outcome, 'broken');
+  assert.equal(lost.steps[7]!.status, 'broken');
+});

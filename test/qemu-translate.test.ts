@@ -158,3 +158,51 @@ test('device steps of a PV domU run in dom0 (xl block-attach through blkback, ne
   assert.match(t.guestInit!, /klog\*\) .*dmesg/);
   assert.match(t.guestInit!, /uevent \/sbin\/pvm-hotplug/, 'hot-added devices get their driver by MODALIAS, as udev would load it');
 });
+
+test('mayRefuse: pvm_step mode 2 reports what happened and the scenario goes on either way', { skip: !existsSync(BUSYBOX) && 'busybox-static is not installed' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pvm-mayrefuse-'));
+  const target = join(dir, 'value');
+  writeFileSync(target, 'a\n');
+  const plan: ScenarioPlan = {
+    index: 0,
+    role: 'dom0',
+    axes: {},
+    steps: steps([
+      { write: { path: '/proc/version', value: 'x' }, expect: { mayRefuse: true } },
+      { write: { path: target, value: 'b' }, expect: { mayRefuse: true } },
+      { read: target, expect: { equals: 'b' } },
+      { write: { path: '/proc/version', value: 'x' } },
+      { read: target, title: 'never reached' },
+    ]),
+  };
+  const t = translate([plan]);
+  assert.match(t.dom0Init, /^ {2}pvm_step 0 0 0 2 a_0_0 c_0_0 \|\| return$/m, 'mode 2 for mayRefuse');
+  assert.match(t.dom0Init, /^ {2}pvm_step 0 2 0 0 a_0_2 c_0_2 \|\| return$/m, 'mode 0 otherwise');
+  assert.match(t.dom0Init, /^c_0_0\(\) \{ return 0; \}$/m, 'no value check for a mayRefuse step');
+  const marks = runDom0Side(plan);
+  assert.deepEqual(statusOf(marks), ['0:fail', '1:ok', '2:ok', '3:fail'], 'a refused mayRefuse step does not stop the scenario; a refused plain step does');
+  assert.match(valueOf(marks, 0), /Permission denied|write error|Input\/output error/, 'the refusal text is kept as the value');
+});
+
+test('mayRefuse in a domU: the guest runs mode 2, and dom0 goes on when the guest reports fail', () => {
+  const plan: ScenarioPlan = {
+    index: 3,
+    role: 'domU',
+    axes: {},
+    domu: { kernel: '/boot/k-vmlinux', cmdline: '' },
+    steps: steps([
+      { boot: null },
+      { 'unload-module': { name: 'xen-blkfront' }, expect: { mayRefuse: true } },
+      { 'unload-module': { name: 'xen-netfront' } },
+      { 'set-vcpus': { count: 2 }, expect: { mayRefuse: true } },
+      { 'guest-console': null },
+    ]),
+  };
+  const t = translate([plan]);
+  assert.match(t.guestInit!, /^g_3_1\(\) \{ pvm_step 3 1 0 2 a_3_1 c_3_1 && :; \}$/m);
+  assert.match(t.guestInit!, /^g_3_2\(\) \{ pvm_step 3 2 0 0 a_3_2 c_3_2 && :; \}$/m);
+  assert.match(t.dom0Init, /^ {2}pvm_guest 3 1 \d+ \|\| grep -q "@@PVM STEP 3 1 fail " "\$PVM_LOG" \|\| return$/m);
+  assert.match(t.dom0Init, /^ {2}pvm_guest 3 2 \d+ \|\| return$/m);
+  // set-vcpus: xl's refusal is reported and passed over; when xl accepts, the guest half runs.
+  assert.match(t.dom0Init, /if \[ \$rc -ne 0 \]; then pvm_report 3 3 fail \$t0 "\$PVM_OUT"; else\n {2}pvm_guest 3 3 \d+ \|\| grep -q "@@PVM STEP 3 3 fail " "\$PVM_LOG" \|\| return\n {2}fi/);
+});

@@ -304,3 +304,13 @@ test('scenario files listed by absolute path are read from there, not below the 
   const spec = load({ 'matrix.yaml': `scenarios: [${JSON.stringify(join(shared, 'boot.yaml'))}]\n${AXES}` });
   assert.equal(spec.scenarios.length, 1);
 });
+
+test('mayRefuse with refused or a value check is placed at the step, naming what clashes', () => {
+  const errors = errorsOf({
+    'matrix.yaml': 'axes:\n  role: [dom0]\n',
+    'scenarios/a.yaml': 'id: a\nsteps:\n  - unload-module: { name: xen-blkfront }\n    expect: { mayRefuse: true, refused: true }\n  - read: /sys/block/xvdc\n    expect: { mayRefuse: true, exists: true }\n  - unload-module: { name: xen-netfront }\n    expect: { mayRefuse: true }\n',
+  });
+  assert.equal(errors.length, 2, errors.join('\n'));
+  assert.match(errors[0]!, /^scenarios\/a\.yaml:4:\d+: mayRefuse accepts either answer, so it cannot be combined with refused; use refused: true when the platform must refuse/);
+  assert.match(errors[1]!, /^scenarios\/a\.yaml:6:\d+: mayRefuse accepts either answer, so it cannot be combined with exists;/);
+});

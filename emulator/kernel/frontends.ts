@@ -4,7 +4,8 @@
  * A frontend module that is not loaded is autoloaded from the xen:vbd / xen:vif uevent
  * only from 2.6.26 (2.6.18-xen had the aliases). Tearing a frontend down while the backend
  * still maps its ring leaks the page (KERN_WARNING up to 3.4, KERN_DEBUG in 2.6.18-xen) or,
- * from 3.5, defers it to a list a timer retries.
+ * from 3.5, defers it to a list a timer retries. From 5.5 a bound device pins its driver's
+ * module, so rmmod is refused until the toolstack detaches the device.
  */
 import type { GrantTable } from '../xen/grant-table.ts';
 import type { Driver, Explanation, Guest } from './guest.ts';
@@ -42,7 +43,7 @@ export class Frontends implements Driver {
     g.drivers.push(this);
     if (!g.kernel.cap('linux.frontends').has) return;
     for (const kind of ['vbd', 'vif'] as const) {
-      g.registerModule(this.moduleOf[kind], this.symbolOf[kind], () => this.driverUp(kind), () => this.driverDown(kind));
+      g.registerModule(this.moduleOf[kind], this.symbolOf[kind], () => this.driverUp(kind), () => this.driverDown(kind), () => this.holders(kind));
     }
     g.env.store.watch(`${g.home}/device`, 'frontends', (path) => this.changed(path));
   }
@@ -80,6 +81,21 @@ export class Frontends implements Driver {
   private driverDown(kind: Kind): void {
     this.bound[kind] = false;
     for (const d of [...this.devices.values()]) if (d.kind === kind && d.bound) this.remove(d, 'unload');
+  }
+
+  /**
+   * What pins the module of `kind`: from 5.5 xenbus holds a module reference for each bound
+   * device (taken before probe, dropped after remove); before, nothing does and the unload
+   * tears the bound devices down.
+   */
+  private holders(kind: Kind): Explanation | undefined {
+    const bound = [...this.devices.values()].filter((d) => d.kind === kind && d.bound);
+    if (!bound.length) return undefined;
+    const ref = this.g.kernel.cap('linux.xenbus.module-ref');
+    this.g.trace.note(ref.fact);
+    if (!ref.has) return undefined;
+    const names = bound.map((d) => (d.name ? `${d.name}, device/${kind}/${d.id}` : `device/${kind}/${d.id}`));
+    return { reason: `xenbus holds it for ${bound.length === 1 ? 'its bound device' : `its ${bound.length} bound devices`} ${names.join('; ')}`, facts: [ref.fact] };
   }
 
   private bind(d: Device): void {

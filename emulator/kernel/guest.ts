@@ -56,6 +56,7 @@ export class Guest {
   readonly filesystems = new Map<string, { module?: string; mount(at: string): void }>();
   private unloadHooks = new Map<string, () => void>();
   private loadHooks = new Map<string, () => void>();
+  private holders = new Map<string, () => Explanation | undefined>();
   readonly home: string;
 
   constructor(
@@ -125,8 +126,12 @@ export class Guest {
 
   // --- modules ---
 
-  /** A driver built as y is builtin, as m is a loadable module, else absent. */
-  registerModule(name: string, symbol: string, onLoad: () => void, onUnload: () => void): void {
+  /**
+   * A driver built as y is builtin, as m is a loadable module, else absent. `inUse` says
+   * what holds a reference on the module right now (the kernel's module refcount), if
+   * anything: delete_module then fails and the module stays.
+   */
+  registerModule(name: string, symbol: string, onLoad: () => void, onUnload: () => void, inUse?: () => Explanation | undefined): void {
     const v = this.config.value(symbol);
     if (v === 'y') {
       this.modules.set(name, 'builtin');
@@ -134,6 +139,7 @@ export class Guest {
     } else if (v === 'm') this.modules.set(name, 'available');
     this.loadHooks.set(name, onLoad);
     this.unloadHooks.set(name, onUnload);
+    if (inUse) this.holders.set(name, inUse);
   }
 
   loadModule(name: string): void {
@@ -149,6 +155,9 @@ export class Guest {
     if (s === undefined) throw new Refusal(`rmmod: ERROR: Module ${name} is not currently loaded`, []);
     if (s === 'builtin') throw new Refusal(`rmmod: ERROR: Module ${name} is builtin`, []);
     if (s === 'available') throw new Refusal(`rmmod: ERROR: Module ${name} is not currently loaded`, []);
+    // The refcount is not zero: delete_module answers EAGAIN (O_NONBLOCK, as rmmod calls it).
+    const held = this.holders.get(name)?.();
+    if (held) throw new Refusal(because(`rmmod: ERROR: Module ${name.replace(/-/g, '_')} is in use (${held.reason})`, ...held.facts), held.facts);
     this.modules.set(name, 'available');
     this.unloadHooks.get(name)!();
   }

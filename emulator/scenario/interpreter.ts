@@ -1,8 +1,10 @@
 /**
  * Runs a cell's normalised steps against its Platform. A step the platform refuses makes
  * the cell `unsupported` (or `skipped` when the combination cannot exist) with the
- * refusal's reason and facts; a failed expectation makes it `unsupported` with what was
- * seen and the facts recorded during that step; anything else thrown is `broken`.
+ * refusal's reason and facts, unless the step expects the refusal (`refused`) or allows it
+ * (`mayRefuse`: the step passes, its detail keeps the reason, and the scenario goes on); a
+ * failed expectation makes it `unsupported` with what was seen and the facts recorded during
+ * that step; anything else thrown is `broken`.
  */
 import type { Step } from '../../domain/steps.ts';
 import type { BackendResult, StepResult } from '../../runner/model/result.ts';
@@ -128,6 +130,10 @@ export function interpret(setup: CellSetup, steps: readonly Step[], axes: Record
       if (refused) {
         if (ex?.refused && refused.kind !== 'skipped') {
           results.push({ action: step.action, title, status: 'passed', detail: `refused as expected: ${refused.reason}`, durationMs: 0 });
+          continue;
+        }
+        if (ex?.mayRefuse && refused.kind !== 'skipped') {
+          results.push({ action: step.action, title, status: 'passed', detail: `refused: ${refused.reason}`, durationMs: 0 });
           continue;
         }
         outcome = refused.kind;

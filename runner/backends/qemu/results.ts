@@ -90,7 +90,11 @@ export function scenarioResult(plan: ScenarioPlan, boot: BootRun, source: string
     if (step.as) vars[step.as] = value.trim();
     let stepStatus: StepResult['status'];
     let detail = value.trim().slice(0, 2000);
-    if (st.status === 'ok') {
+    if (step.expect?.mayRefuse && (st.status === 'ok' || st.status === 'fail')) {
+      // Either answer passes and there is no value to check; a refusal keeps its reason line.
+      stepStatus = 'passed';
+      if (st.status === 'fail') detail = `refused: ${reasonLine(value)}`;
+    } else if (st.status === 'ok') {
       const differs = step.expect?.refused ? undefined : checkValue(value, step.expect, vars, plan.axes);
       stepStatus = differs ? 'failed' : 'passed';
       if (differs) {

@@ -115,6 +115,11 @@ function actionBody(step: Step, role: 'dom0' | 'domU', dom: string, axes: Record
   }
 }
 
+/** pvm_step's REFUSED argument: 0 the action must succeed, 1 it must be refused, 2 either. */
+export function refusalMode(step: Step): 0 | 1 | 2 {
+  return step.expect?.mayRefuse ? 2 : step.expect?.refused ? 1 : 0;
+}
+
 const needsToolstack = (s: Step, role: 'dom0' | 'domU') => role === 'domU' || ['set-memory', 'set-vcpus', 'xen-console'].includes(s.action);
 
 export function stepBudgetMs(step: Step, scale: number): number {
@@ -134,7 +139,9 @@ export function translate(plans: readonly ScenarioPlan[], scale = 1): Translatio
     p.steps.forEach((step, k) => {
       const side = stepSide(step, p.role);
       const within = step.expect?.within && step.action !== 'xen-console' ? Math.round(durationMs(step.expect.within) * Math.max(1, scale)) : 0;
-      const refused = step.expect?.refused ? 1 : 0;
+      // pvm_step's mode: 0 must succeed, 1 must be refused, 2 either answer (mayRefuse).
+      const mode = refusalMode(step);
+      const refused = mode === 1 ? 1 : 0;
       const budget = stepBudgetMs(step, scale);
       maxBudget = Math.max(maxBudget, budget);
       // xen-console is judged by the host on `xl dmesg` plus the serial console (results.ts).
@@ -153,9 +160,11 @@ export function translate(plans: readonly ScenarioPlan[], scale = 1): Translatio
       } else if (side === 'dom0') {
         dom0.push(fns);
         if (!p.native && needsToolstack(step, p.role)) body.push(`pvm_need_toolstack ${S} ${k} || return`);
-        body.push(`pvm_step ${S} ${k} ${within} ${refused} a_${S}_${k} c_${S}_${k} || return`, keep);
+        body.push(`pvm_step ${S} ${k} ${within} ${mode} a_${S}_${k} c_${S}_${k} || return`, keep);
       } else {
-        guest.push(fns, `g_${S}_${k}() { pvm_step ${S} ${k} ${within} ${refused && step.action !== 'set-vcpus' ? 1 : 0} a_${S}_${k} c_${S}_${k} && ${keep}; }`);
+        guest.push(fns, `g_${S}_${k}() { pvm_step ${S} ${k} ${within} ${refused && step.action !== 'set-vcpus' ? 1 : mode === 2 ? 2 : 0} a_${S}_${k} c_${S}_${k} && ${keep}; }`);
+        // dom0 relays the guest's answer; a refusal the step allows does not end the scenario.
+        const inGuest = `pvm_guest ${S} ${k} ${budget} || ${mode === 2 ? `grep -q "@@PVM STEP ${S} ${k} fail " "$PVM_LOG" || ` : ''}return`;
         if (step.action === 'set-vcpus') {
           // The toolstack's half runs in dom0; only when it accepted does the guest online the vCPUs.
           const count = (step.args as { count: number }).count;
@@ -163,9 +172,11 @@ export function translate(plans: readonly ScenarioPlan[], scale = 1): Translatio
             `pvm_now; t0=$PVM_NOW; xl vcpu-set ${dom} ${count} > "$PVM_OUT" 2>&1; rc=$?`,
             refused
               ? `if [ $rc -ne 0 ]; then pvm_report ${S} ${k} ok $t0 "$PVM_OUT"; else pvm_report ${S} ${k} mismatch $t0 "$PVM_OUT"; return; fi`
-              : `[ $rc -eq 0 ] || { pvm_report ${S} ${k} fail $t0 "$PVM_OUT"; return; }\n  pvm_guest ${S} ${k} ${budget} || return`,
+              : mode === 2
+                ? `if [ $rc -ne 0 ]; then pvm_report ${S} ${k} fail $t0 "$PVM_OUT"; else\n  ${inGuest}\n  fi`
+                : `[ $rc -eq 0 ] || { pvm_report ${S} ${k} fail $t0 "$PVM_OUT"; return; }\n  ${inGuest}`,
           );
-        } else body.push(`pvm_guest ${S} ${k} ${budget} || return`);
+        } else body.push(inGuest);
       }
     });
     const cleanup = p.role === 'domU' ? `; xl destroy ${dom} > /dev/null 2>&1` : '';

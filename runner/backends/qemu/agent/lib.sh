@@ -10,12 +10,18 @@ pvm_report() { # s k status t0 [valuefile]; the byte count lets the host detect 
 pvm_trimmed() { pvm_v=$(cat "$PVM_OUT"); pvm_v="${pvm_v#"${pvm_v%%[![:space:]]*}"}"; pvm_v="${pvm_v%"${pvm_v##*[![:space:]]}"}"; }
 pvm_num() { printf '%s' "$pvm_v" | awk -v n="$2" -v op="$1" '{ v = $1 + 0; exit !((op == "ge" && v >= n) || (op == "le" && v <= n)) }'; }
 # pvm_step S K WITHIN_MS REFUSED ACTION CHECK: run ACTION (value -> $PVM_OUT) until CHECK holds or WITHIN passes.
+# REFUSED: 0 the action must succeed, 1 it must fail, 2 either (mayRefuse): reported as it
+# happened (ok, or fail with the command's output), and the scenario goes on in both cases.
 pvm_step() {
   local s=$1 k=$2 within=$3 refused=$4 act=$5 chk=$6 rc st t0 end
   pvm_now; t0=$PVM_NOW; end=$((t0 + within))
   while :; do
     $act > "$PVM_OUT" 2>&1; rc=$?
-    if [ "$refused" = 1 ]; then
+    if [ "$refused" = 2 ]; then
+      if [ $rc -ne 0 ]; then st=fail; else st=ok; fi
+      pvm_report $s $k $st $t0 "$PVM_OUT"
+      return 0
+    elif [ "$refused" = 1 ]; then
       if [ $rc -ne 0 ]; then st=ok; else st=mismatch; fi
     elif [ $rc -ne 0 ]; then st=fail
     elif $chk; then st=ok
