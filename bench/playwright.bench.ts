@@ -5,6 +5,8 @@
  * the same bench run. Two sizes over the same profiles (so that preparing them is a fixed
  * cost): a slice of the default matrix (~330 cells) with a synthetic axis `rep` of 1 and of
  * 10 values (~3,300 cells) give each tool's per-cell slope, free of start-up and prepare.
+ * Playwright runs twice per size: bare (dot reporter, writing nothing), and with the reports
+ * pvmatrix writes (Allure results with the console attached, JUnit), for a like-for-like end to end.
  */
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -48,11 +50,13 @@ const SIZES = [['--filter', 'rep=r1'], []];
 export default async function (): Promise<BenchRow[]> {
   const matrix = scaledMatrix(10);
   const pw: { cells: number; s: number }[] = [];
+  const pwReports: { cells: number; s: number }[] = [];
   const pv: { cells: number; s: number }[] = [];
   for (const size of SIZES) {
     const select = ['--matrix', matrix, ...SLICE, ...size];
     const ids = (JSON.parse(execFileSync(process.execPath, [join(ROOT, 'bin', 'pvmatrix.js'), 'list', '--json', ...select], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 })) as { id: string }[]).map((c) => c.id);
     pw.push({ cells: ids.length, s: await playwright(matrix, ids) });
+    pwReports.push({ cells: ids.length, s: await playwright(matrix, ids, true) });
     const r = await timedRun(select);
     if (r.cells !== ids.length) throw new Error(`bench: pvmatrix ran ${r.cells} cells of ${select.join(' ')}, list said ${ids.length}`);
     pv.push({ cells: r.cells, s: r.wallS });
@@ -61,6 +65,7 @@ export default async function (): Promise<BenchRow[]> {
   rmSync(dirname(matrix), { recursive: true, force: true });
   const slope = (xs: { cells: number; s: number }[]) => ((xs[1]!.s - xs[0]!.s) * 1000) / (xs[1]!.cells - xs[0]!.cells);
   const pwSlope = slope(pw);
+  const pwReportsSlope = slope(pwReports);
   const pvSlope = slope(pv);
   const big = pw.length - 1;
   return [
@@ -68,14 +73,17 @@ export default async function (): Promise<BenchRow[]> {
     { name: `pvmatrix run: the same ${pv[big]!.cells} cells, wall`, value: pv[big]!.s, unit: 's', note: `${pv[0]!.cells} cells: ${pv[0]!.s.toFixed(1)} s (both include start-up and emulator prepare)` },
     { name: 'Playwright: cost per cell (slope between the two sizes)', value: pwSlope, unit: 'ms/cell', note: `${(1000 / pwSlope).toFixed(0)} cells/s` },
     { name: 'pvmatrix run: cost per cell (slope, same cells)', value: pvSlope, unit: 'ms/cell', note: `${(1000 / pvSlope).toFixed(0)} cells/s, end to end with results.json, allure-results, junit` },
-    { name: 'pvmatrix vs Playwright: per-cell speed-up, end to end', value: pwSlope / pvSlope, unit: 'x', note: 'target >= 50x; pvmatrix also writes 2 Allure files, a JUnit case and a journal line per cell, Playwright (dot reporter) nothing' },
+    { name: 'pvmatrix vs Playwright: per-cell speed-up, end to end', value: pwSlope / pvSlope, unit: 'x', note: 'target >= 50x; pvmatrix writes an Allure result (+ console), a JUnit case and a journal line per cell, Playwright (dot reporter) nothing' },
+    { name: 'Playwright with the same reports: cost per cell', value: pwReportsSlope, unit: 'ms/cell', note: `allure-playwright (console attached) + junit reporters; ${pwReports[big]!.cells} cells: ${pwReports[big]!.s.toFixed(1)} s` },
+    { name: 'pvmatrix vs Playwright: per-cell speed-up, end to end, same outputs', value: pwReportsSlope / pvSlope, unit: 'x', note: 'target >= 50x; both write Allure results with the console and JUnit' },
     { name: 'pvmatrix core loop on the same cells (no I/O)', value: 1000 / core, unit: 'ms/cell', note: `${core.toFixed(0)} cells/s, like for like with a Playwright test, which writes nothing either` },
     { name: 'pvmatrix vs Playwright: per-cell speed-up, like for like (core loop)', value: pwSlope / (1000 / core), unit: 'x', note: 'target >= 50x' },
     { name: `pvmatrix vs Playwright: wall-time speed-up at ${pv[big]!.cells} cells`, value: pw[big]!.s / pv[big]!.s, unit: 'x', note: 'fixed costs included' },
   ];
 }
 
-async function playwright(matrix: string, ids: string[]): Promise<number> {
+/** Playwright over these cells; with `reports`, writing Allure results and JUnit as pvmatrix does. */
+async function playwright(matrix: string, ids: string[], reports = false): Promise<number> {
   const dir = join(ROOT, 'bench', 'playwright', `.generated-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -91,10 +99,13 @@ const cells = cellsFor(${JSON.stringify(matrix)}, ${JSON.stringify(mine)});
 test.beforeAll(async () => {
   await prepare(cells);
 });
+const reports = Boolean(process.env.PVMATRIX_PW_REPORTS);
 for (const p of cells) {
-  test(p.cell.id, () => {
+  test(p.cell.id, async () => {
     test.skip(p.excluded !== undefined, p.excluded?.reason);
-    expect(runCell(p)).toBe('passed');
+    const r = runCell(p);
+    if (reports) await test.info().attach('console', { body: r.console, contentType: 'text/plain' });
+    expect(r.verdict).toBe('passed');
   });
 }
 `,
@@ -103,7 +114,7 @@ for (const p of cells) {
     const t0 = performance.now();
     const child = spawn(process.execPath, [join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', '--config', join(ROOT, 'bench', 'playwright', 'playwright.config.ts')], {
       cwd: ROOT,
-      env: { ...process.env, PVMATRIX_PW_DIR: dir },
+      env: { ...process.env, PVMATRIX_PW_DIR: dir, ...(reports ? { PVMATRIX_PW_REPORTS: join(dir, 'reports') } : {}) },
     });
     let out = '';
     child.stdout.on('data', (d) => (out += d));

@@ -5,7 +5,9 @@
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { COMPRESSIONS } from '../domain/axes.ts';
 import {
@@ -15,11 +17,13 @@ import {
   extractVmlinux,
   clearImageCache,
   imageCacheStats,
+  useImageInfoStore,
   declaresDom0,
   parseKconfig,
   type ImageInfo,
 } from '../emulator/images/index.ts';
 import { inspect } from '../runner/cli/commands/inspect.ts';
+import { diskImageStore } from '../runner/backends/image-store.ts';
 import {
   PROTOCOLS,
   NOTE,
@@ -402,6 +406,33 @@ describe('caches', () => {
     const changed = await inspectFile(dir.path('a'));
     assert.equal(changed.bzImage?.compression, 'gzip');
     assert.deepEqual(imageCacheStats, { reads: 3, inspections: 2 });
+  });
+
+  test('the lasting store on disk: a later process reads nothing; a changed file or a corrupt entry is a miss', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'pvm-image-store-'));
+    const dir = writeTemp({ k: await buildBzImage({ protocol: '2.12', compression: 'xz', elf: kernel64 }) });
+    try {
+      useImageInfoStore(diskImageStore(cache));
+      clearImageCache();
+      const first = await inspectFile(dir.path('k'));
+      assert.deepEqual(imageCacheStats, { reads: 1, inspections: 1 });
+      assert.equal(readdirSync(cache).filter((f) => f.endsWith('.json')).length, 1, 'one entry written');
+      clearImageCache(); // as a new process starts
+      const again = await inspectFile(dir.path('k'));
+      assert.deepEqual(imageCacheStats, { reads: 0, inspections: 0 }, 'answered from the store: not even read');
+      assert.deepEqual(again, first);
+      writeFileSync(dir.path('k'), await buildBzImage({ protocol: '2.12', compression: 'gzip', elf: kernel64 }));
+      utimesSync(dir.path('k'), new Date(), new Date(Date.now() + 5000));
+      clearImageCache();
+      assert.equal((await inspectFile(dir.path('k'))).bzImage?.compression, 'gzip', 'the changed file is read again');
+      for (const f of readdirSync(cache)) writeFileSync(join(cache, f), '{ not json');
+      clearImageCache();
+      assert.equal((await inspectFile(dir.path('k'))).bzImage?.compression, 'gzip', 'a corrupt entry is a miss');
+      assert.equal(imageCacheStats.inspections, 1);
+    } finally {
+      useImageInfoStore(undefined);
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   test('a thousand concurrent inspections of one file read it once', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reportSinks } from '../reports/sinks.ts';
 import { AllureSink } from '../reports/allure/sink.ts';
+import { AllureResultsWriter } from '../reports/allure/writer.ts';
 import { allureCell, EXCERPT_BYTES, md5 } from '../reports/allure/result.ts';
 import { categoriesJson } from '../reports/allure/categories.ts';
 import { environmentProperties, executorInfo } from '../reports/allure/environment.ts';
@@ -123,6 +124,25 @@ test('transcripts: a small excerpt attachment, and the full log beside it when c
   assert.deepEqual(result.attachments.map((a) => a.source), files.map((f) => f.name));
   const short = allureCell(base, ['one', 'two'], axisLabels([]), { start: 1, stop: 2 });
   assert.equal(short.files.length, 1, 'no second copy when nothing was cut');
+});
+
+test('cells with the same console share one attachment file, written once', async () => {
+  const dir = await tmp();
+  const w = new AllureResultsWriter(dir, []);
+  const other = { ...base, id: `${base.id}-2` };
+  w.add(base, ['(XEN) same console']);
+  w.add(other, ['(XEN) same console']);
+  w.add({ ...base, id: `${base.id}-3` }, ['(XEN) another console']);
+  const { names, results } = await readResults(dir);
+  assert.equal(results.length, 3);
+  const sources = results.map((r) => r.attachments[0].source as string);
+  assert.equal(new Set(sources).size, 2, 'two distinct consoles, two files');
+  assert.equal(names.filter((n) => n.endsWith('-attachment.txt')).length, 2);
+  for (const r of results) {
+    const text = await readFile(join(dir, r.attachments[0].source), 'utf8');
+    assert.equal(text, r.fullName.endsWith('-3') ? '(XEN) another console' : '(XEN) same console', `${r.fullName} points at its own console`);
+  }
+  await rm(dir, { recursive: true, force: true });
 });
 
 test('fact sources become links when they name xen.git or Linux, plain text otherwise', () => {

@@ -29,8 +29,8 @@ export async function prepare(cells: readonly PlannedCell[]): Promise<void> {
   await emulator.prepare(cells.filter((p) => !p.excluded).map((p) => p.cell));
 }
 
-/** The cell's verdict, as pvmatrix gives it. */
-export function runCell(p: PlannedCell): string {
+/** The cell's verdict, as pvmatrix gives it, and its console (for a report to attach). */
+export function runCell(p: PlannedCell): { verdict: string; console: string } {
   const r = emulator.run(p.cell);
-  return verdict(r.outcome, p.expected, r.reason, p.because);
+  return { verdict: verdict(r.outcome, p.expected, r.reason, p.because), console: r.transcript.join('\n') };
 }

@@ -1,7 +1,9 @@
 /**
  * The file-reading entry points. Results are cached twice: by (path, size, mtime, inode),
  * so a second look at the same file costs one stat(); and by content hash, so a thousand
- * cells over one image, under any name, decompress it once.
+ * cells over one image, under any name, decompress it once. A caller may add a third,
+ * lasting level (useImageInfoStore): the CLI keeps inspections on disk between runs, since
+ * decompressing a distro's xz kernel costs more than a whole emulated matrix.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { Bytes } from './bytes.ts';
@@ -21,6 +23,19 @@ export interface InspectFileOptions {
 }
 
 type StatKey = string;
+
+/** Inspections kept beyond this process, by a key that changes whenever the file or its .config does. */
+export interface ImageInfoStore {
+  get(key: string): ImageInfo | undefined;
+  set(key: string, info: ImageInfo): void;
+}
+let store: ImageInfoStore | undefined;
+
+/** Adds (or with undefined removes) the lasting cache level. */
+export function useImageInfoStore(s: ImageInfoStore | undefined): void {
+  store = s;
+}
+
 const byStat = new Map<string, { key: StatKey; info: Promise<ImageInfo> }>();
 const byContent = new Map<string, Promise<ImageInfo>>();
 
@@ -79,7 +94,11 @@ export async function inspectFile(path: string, opts: InspectFileOptions = {}): 
   let entry = byStat.get(cacheName);
   // In-flight inspections are shared too: a thousand cells starting at once read the file once.
   if (!entry || entry.key !== key) {
-    entry = { key, info: readAndInspect(path, configPath, opts) };
+    const lasting = `${cacheName}\0${key}`;
+    const kept = store?.get(lasting);
+    const info = kept ? Promise.resolve(kept) : readAndInspect(path, configPath, opts);
+    if (store && !kept) info.then((i) => store?.set(lasting, i), () => undefined);
+    entry = { key, info };
     byStat.set(cacheName, entry);
     const mine = entry;
     mine.info.catch(() => {

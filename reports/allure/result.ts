@@ -15,7 +15,7 @@ export interface AllureFile {
   content: string;
 }
 
-/** An Allure result for one cell, plus the attachment files it refers to. */
+/** An Allure result for one cell, plus the attachment files it refers to (possibly shared with other cells). */
 export interface AllureCell {
   result: TestResult;
   files: AllureFile[];
@@ -65,13 +65,16 @@ export function allureCell(cell: CellResult, transcript: readonly string[], labe
   const files: AllureFile[] = [];
   const attachments: Attachment[] = [];
   if (transcript.length) {
+    // Attachments are named by their content: cells with the same console (a quarter as many
+    // distinct ones as cells in the default matrix) share one file, which Allure allows.
     const excerpt = excerptOf(transcript);
-    const small = `${uuid}-console-excerpt-attachment.txt`;
+    const small = `${md5(excerpt.text)}-console-attachment.txt`;
     files.push({ name: small, content: excerpt.text });
     attachments.push({ name: excerpt.truncated ? `console (last ${excerpt.lines} lines)` : 'console', source: small, type: 'text/plain' });
     if (excerpt.truncated) {
-      const full = `${uuid}-console-full-attachment.txt`;
-      files.push({ name: full, content: transcript.join('\n') });
+      const text = transcript.join('\n');
+      const full = `${md5(text)}-console-full-attachment.txt`;
+      files.push({ name: full, content: text });
       attachments.push({ name: `console (full, ${transcript.length} lines)`, source: full, type: 'text/plain' });
     }
   }

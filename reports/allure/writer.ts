@@ -9,11 +9,14 @@ import { allureCell } from './result.ts';
 
 /**
  * Writes allure-results/ with plain synchronous writes: one small JSON per cell plus its
- * attachments. No fsync per file (allure-js-commons' FileSystemWriter does one, ~12x slower,
- * see bench/reports.bench.ts): the whole directory is made whole by the caller's rename instead.
+ * attachments, shared between cells with the same console. No fsync per file
+ * (allure-js-commons' FileSystemWriter does one, ~12x slower, see bench/reports.bench.ts):
+ * the whole directory is made whole by the caller's rename instead.
  */
 export class AllureResultsWriter {
   private label: AxisLabels;
+  /** Attachment names are content hashes: each is written once however many cells share it. */
+  private written = new Set<string>();
   constructor(readonly dir: string, axes: AxisInfo) {
     mkdirSync(dir, { recursive: true });
     this.label = axisLabels(axes);
@@ -23,7 +26,11 @@ export class AllureResultsWriter {
     const now = Date.now();
     const t = times ?? { start: now - Math.round(cell.durationMs), stop: now };
     const { result, files } = allureCell(cell, transcript, this.label, t);
-    for (const f of files) writeFileSync(join(this.dir, f.name), f.content);
+    for (const f of files) {
+      if (this.written.has(f.name)) continue;
+      writeFileSync(join(this.dir, f.name), f.content);
+      this.written.add(f.name);
+    }
     writeFileSync(join(this.dir, `${result.uuid}-result.json`), JSON.stringify(result));
   }
 

@@ -8,7 +8,11 @@ export const DEFAULT_BACKEND = 'emulator';
 
 /** The backends `run --backend NAME` knows, each imported only when chosen. */
 export const backendFactories: Readonly<Record<string, BackendFactory>> = {
-  emulator: async () => (await import('./emulator.ts')).createEmulatorBackend(),
+  emulator: async () => {
+    const [{ createEmulatorBackend }, { diskImageStore }, { useImageInfoStore }] = await Promise.all([import('./emulator.ts'), import('./image-store.ts'), import('../../emulator/images/index.ts')]);
+    useImageInfoStore(diskImageStore());
+    return createEmulatorBackend();
+  },
   qemu: async () => {
     // A variable specifier keeps the type checker and the emulator path independent of
     // whether runner/backends/qemu/ is present in this checkout.

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { cacheHome } from '../image-store.ts';
 
 /** Where the real backend keeps what it prepares: never inside the repository. */
 export function cacheRoot(): string {
-  return join(process.env.PVMATRIX_CACHE || join(homedir(), '.cache', 'pvmatrix'), 'qemu');
+  return join(cacheHome(), 'qemu');
 }
 
 export const cachePaths = () => {
