@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compareOutcomes } from '../reports/diff/agreement.ts';
 import { classifyChange, diffResults } from '../reports/diff/classify.ts';
 import { diff } from '../runner/cli/commands/diff.ts';
 import { main } from '../runner/cli/main.ts';
@@ -102,5 +103,39 @@ test('pvmatrix diff: exit 1 on regressions, 0 without, 2 on bad input naming the
     assert.match(io.errText, pattern);
     assert.doesNotMatch(io.errText, /at .*\.ts:\d+/, 'no stack trace');
   }
+  await rm(dir, { recursive: true });
+});
+
+test('diff --agreement: outcomes of the cells both backends ran; skipped cells apart; exit 1 on a disagreement', async () => {
+  const emu = makeResults({ seed: 1 }).file;
+  const real = structuredClone(emu);
+  const ran = real.cells.filter((c) => c.outcome !== 'skipped');
+  assert.ok(ran.length >= 3, 'the fixture has cells that ran');
+  // the real backend could not run one cell, and disagrees on another (same verdict text, other outcome)
+  ran[0]!.outcome = 'skipped';
+  ran[0]!.reason = 'the real image is x86_64';
+  ran[1]!.outcome = ran[1]!.outcome === 'works' ? 'unsupported' : 'works';
+  real.cells.push({ ...ran[2]!, id: `${ran[2]!.id}-only-real` });
+  const r = compareOutcomes(emu, real);
+  const skippedInEmu = emu.cells.filter((c) => c.outcome === 'skipped').length;
+  assert.equal(r.skipped, skippedInEmu + 1);
+  assert.equal(r.compared, emu.cells.length - r.skipped);
+  assert.equal(r.agree, r.compared - 1);
+  assert.deepEqual(r.disagreements.map((d) => d.id), [ran[1]!.id]);
+  assert.equal(r.onlyB, 1);
+  assert.equal(r.onlyA, 0);
+
+  const dir = await mkdtemp(join(tmpdir(), 'pvm-agree-'));
+  const a = join(dir, 'emu.json');
+  const b = join(dir, 'real.json');
+  await writeFile(a, JSON.stringify(emu));
+  await writeFile(b, JSON.stringify(real));
+  let io = capture();
+  assert.equal(await diff(['--agreement', a, b], io), 1);
+  assert.match(io.text, new RegExp(`\\| ${r.compared} \\| ${r.agree} \\| 1 \\|`));
+  assert.ok(io.text.includes(ran[1]!.id), 'the disagreeing cell is named');
+  io = capture();
+  assert.equal(await diff(['--agreement', a, a, '--json'], io), 0);
+  assert.equal(JSON.parse(io.text).disagreements.length, 0);
   await rm(dir, { recursive: true });
 });
