@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { removeLeftovers } from './cli-run.ts';
 import type { Bench, BenchRow } from './row.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -20,7 +21,7 @@ const sections: { file: string; rows: BenchRow[] }[] = [];
 for (const file of files) {
   const bench = (await import(join(here, file))).default as Bench;
   process.stderr.write(`running ${file}...\n`);
-  const rows = await bench();
+  const rows = await bench().finally(removeLeftovers);
   sections.push({ file, rows });
   for (const r of rows) console.log(`${file.replace('.bench.ts', '').padEnd(10)} ${r.name.padEnd(58)} ${format(r.value).padStart(12)} ${r.unit}${r.note ? `  (${r.note})` : ''}`);
 }
