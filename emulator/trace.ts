@@ -58,6 +58,13 @@ export class Trace {
     return d.has;
   }
 
+  /** The backports that held in the decisions taken: what a `works` cell owes to its build. */
+  backportsUsed(): Fact[] {
+    const facts: Fact[] = [];
+    for (const d of this.decided) if (d.backport && d.has && !facts.includes(d.fact)) facts.push(d.fact);
+    return facts;
+  }
+
   refuse(subject: string, ...facts: Fact[]): never {
     for (const f of facts) this.note(f);
     throw new Refusal(because(subject, ...facts), [...this.facts]);

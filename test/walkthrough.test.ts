@@ -79,12 +79,20 @@ test('Fedora 10 (3.3.0) and plain 3.3.1 cannot boot a bzImage dom0: the loader c
   }
 });
 
-test('Fedora 11 (3.3.1 + backports) boots the same bzImage dom0s', () => {
-  // (A `works` cell carries no facts, so the backport that made it work is not cited.)
+test('Fedora 11 (3.3.1 + backports) boots the same bzImage dom0s, and says which backport it owes that to', () => {
   for (const [id, r] of cellsOf(full, 'fedora11-3.3.1')) {
     if (r.scenario !== 'boot' || r.axes.format !== 'bzImage') continue;
     assert.equal(r.result.outcome, 'works', `${id}\n${explain(r.result)}`);
+    assert.match(explain(r.result), /Fedora 11 backported the hypervisor's bzImage dom0 loader from Xen 3\.4/, id);
   }
+  for (const [id, r] of cellsOf(full, 'our-3.3.1')) {
+    if (r.scenario !== 'boot' || r.axes.format !== 'bzImage' || r.result.outcome !== 'works') continue;
+    assert.match(explain(r.result), /carries a backport of hv\.dom0\.bzimage/, id);
+  }
+  // Upstream 3.4 has the loader by its history: nothing to owe, no facts.
+  const upstream = [...cellsOf(full, '3.4')].filter(([, r]) => r.result.outcome === 'works');
+  assert.ok(upstream.length > 0);
+  for (const [id, r] of upstream) assert.deepEqual(r.result.facts, [], id);
 });
 
 test('balloon: xend of 3.3.0 and plain 3.3.1 reads /proc/xen/balloon, which a pv-ops dom0 lacks; Fedora 11 and ours balloon', () => {
@@ -108,12 +116,6 @@ test('our 3.3.1 with the backports behaves like the Fedora 11 preset on every vm
     assert.equal(r.result.outcome, fedora.result.outcome, id);
   }
 });
-
-// Known bug (see docs/walkthrough.md and the report of issue #8): a profile backport is a bare
-// capability id, so emulator/xen/build.ts gives it the value `true`; hv.dom0.bzimage.protocol
-// is then `true` (listed) or undefined (not listed) instead of "2.08", and
-// emulator/xen/hypervisor.ts refuses every bzImage ("its boot protocol is 2.09, below undefined").
-// These two tests state the intended behaviour and will pass once that is fixed.
 
 test('our 3.3.1 with the bzImage backport boots the 2009 bzImage dom0s like Fedora 11', () => {
   for (const [id, r] of cellsOf(full, 'our-3.3.1')) {

@@ -118,6 +118,8 @@ export interface Decision {
   value: string | boolean | undefined;
   /** The entry that decided: the one that matched, or the one that explains the absence. */
   fact: Fact;
+  /** Decided by a build's backport rather than by its release's history. */
+  backport?: true;
 }
 
 const PVOPS_TREES = ['mainline', 'distro', 'tip', 'xen.git'] as const;

@@ -179,7 +179,8 @@ export function interpret(setup: CellSetup, steps: readonly Step[], axes: Record
   for (let j = results.length; j < steps.length; j++) {
     results.push({ action: steps[j]!.action, title: steps[j]!.title ?? steps[j]!.action, status: 'skipped', durationMs: 0 });
   }
-  return { outcome, reason, facts: outcome === 'works' ? [] : dedupe(facts), steps: results, transcript: p.trace.transcript };
+  // A cell that works names the backports it needed (Fedora 11's bzImage loader), none otherwise.
+  return { outcome, reason, facts: outcome === 'works' ? p.trace.backportsUsed() : dedupe(facts), steps: results, transcript: p.trace.transcript };
 }
 
 function dedupe(facts: Fact[]): Fact[] {

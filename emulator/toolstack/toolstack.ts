@@ -79,6 +79,7 @@ export class Toolstack {
       }
       const bz = image.bzImage!;
       const min = b.cap('tools.domu.bzimage.protocol');
+      t.decide(min);
       t.note(min.fact);
       if (bz.protocol < String(min.value)) {
         this.libxcError('xc_dom_find_loader', 'no loader found');

@@ -45,7 +45,7 @@ export class XenBuild {
     this.fullVersion = real?.hypervisor?.version ?? versionText;
     this.name = profile.name ?? preset?.name ?? `Xen ${versionText}`;
     for (const b of preset?.backports ?? []) {
-      this.backports.set(b.capability, { has: b.value !== false, value: b.value, fact: factOf(b) });
+      this.backports.set(b.capability, { has: b.value !== false, value: b.value, fact: factOf(b), backport: true });
     }
     for (const id of profile.backports ?? []) {
       if (!knowledge.xen.has(id)) throw new XenBuildError(`backport "${id}" is not a known Xen capability`);
@@ -90,6 +90,7 @@ export class XenBuild {
       has: true,
       value: upstream?.value ?? true,
       fact: { text: `${this.name} carries a backport of ${id}${upstream ? `: ${upstream.fact.text}` : ''}`, source: upstream ? `${source}; ${upstream.fact.source}` : source, verified: true },
+      backport: true,
     });
     for (const companion of introduced?.brings ?? []) this.backport(companion, `${source} (with ${id})`);
   }

@@ -74,6 +74,7 @@ export class Hypervisor {
       }
       const bz = image.bzImage!;
       const min = b.cap('hv.dom0.bzimage.protocol');
+      t.decide(min);
       t.note(min.fact);
       if (typeof min.value !== 'string') throw new Error(`the bzImage protocol minimum of ${b.name} is not a version (${String(min.value)})`);
       if (compareVersions(bz.protocol, min.value) < 0) {

@@ -21,6 +21,7 @@ export const BackendResult = z.object({
   outcome: Outcome,
   /** Required unless the outcome is `works`: a sentence a person can act on. */
   reason: z.string().optional(),
+  /** The facts behind the outcome: why it refused; for `works`, what it needed beyond its release (a backport). */
   facts: z.array(Fact).default([]),
   steps: z.array(StepResult).default([]),
   /** The console transcript (Xen and guest lines), as the real console would read. */
