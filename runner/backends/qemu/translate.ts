@@ -139,7 +139,6 @@ export function translate(plans: readonly ScenarioPlan[], scale = 1): Translatio
     p.steps.forEach((step, k) => {
       const side = stepSide(step, p.role);
       const within = step.expect?.within && step.action !== 'xen-console' ? Math.round(durationMs(step.expect.within) * Math.max(1, scale)) : 0;
-      // pvm_step's mode: 0 must succeed, 1 must be refused, 2 either answer (mayRefuse).
       const mode = refusalMode(step);
       const refused = mode === 1 ? 1 : 0;
       const budget = stepBudgetMs(step, scale);
