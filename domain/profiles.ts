@@ -28,6 +28,11 @@ export const XenProfile = z
     cmdline: z.string().optional(),
     /** The kernel profile that serves as dom0 for domU cells (default: the release's usual one). */
     dom0: z.string().optional(),
+    /**
+     * The real backend: the dom0 kernel image it boots for domU cells (globs allowed; its
+     * modules from /lib/modules/<release>). Default: the host's /boot/vmlinuz-*-amd64.
+     */
+    dom0Image: z.string().optional(),
     /** A real hypervisor image (xen.gz); globs allowed. Read when present. */
     image: z.string().optional(),
     /** The hypervisor's .config; globs allowed. Read when present. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { createQemuBackend } from '../runner/backends/qemu/index.ts';
-import { resolveImage } from '../runner/backends/qemu/cells.ts';
+import { readCell, resolveImage } from '../runner/backends/qemu/cells.ts';
 import { runSetup, SetupError } from '../runner/backends/qemu/setup.ts';
 import type { BackendResult } from '../runner/model/result.ts';
 import type { Cell } from '../runner/model/cell.ts';
@@ -130,6 +130,13 @@ test('cannotRun: only cells with real artifacts run', () => {
     assert.match(backend.cannotRun!(nativeCell(NATIVE_STEPS, 'vmlinux')) ?? '', /native boot under QEMU takes a bzImage, not vmlinux/);
     assert.match(backend.cannotRun!(nativeCell([...NATIVE_STEPS, { 'xen-console': null }])) ?? '', /xen-console needs Xen, and a native boot has none/);
     assert.match(backend.cannotRun!(qemuCell({ scenario: 'boot', arch: 'x86_32-pae', steps: [{ boot: null }] })) ?? '', /is x86_64, not x86_32-pae/);
+    // A Xen profile's own dom0 kernel for domU cells: used when it exists, named when it does not.
+    const domU = qemuCell({ scenario: 'boot', role: 'domU', steps: [{ boot: null }] });
+    const withDom0 = (dom0Image: string) => ({ ...domU, profiles: { ...domU.profiles, xen: { ...(domU.profiles.xen as object), dom0Image } } });
+    assert.match(backend.cannotRun!(withDom0('/nonexistent/vmlinuz-dom0')) ?? '', /its dom0Image \/nonexistent\/vmlinuz-dom0 is not on this machine/);
+    assert.equal(backend.cannotRun!(withDom0('/boot/vmlinuz-6.1.*-amd64')), undefined);
+    assert.equal(readCell(withDom0('/boot/vmlinuz-6.1.*-amd64')).dom0Image, resolveImage('/boot/vmlinuz-6.1.*-amd64'));
+    assert.equal(readCell(domU).dom0Image, undefined, 'no dom0Image: the host default is chosen at boot');
     assert.match(backend.cannotRun!({ ...qemuCell({ scenario: 'boot', format: 'bzImage', steps: [{ boot: null }] }), axes: { xen: 'debian12-4.17', kernel: '6.1', format: 'bzImage', compression: 'gzip', arch: 'x86_64', role: 'dom0' } }) ?? '', /payload is xz-compressed, not gzip/);
   }
   assert.equal(backend.groupKey!(qemuCell({ scenario: 'a', steps: [] })), backend.groupKey!(qemuCell({ scenario: 'b', steps: [] })));

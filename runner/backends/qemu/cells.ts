@@ -9,6 +9,8 @@ export interface RealCell {
   cell: Cell;
   xenImage?: string;
   kernelImage?: string;
+  /** The Xen profile's own dom0 kernel for domU cells (`dom0Image`), when it names one that exists. */
+  dom0Image?: string;
   xenCmdline?: string;
   kernelCmdline?: string;
   role: string;
@@ -45,6 +47,7 @@ export function readCell(cell: Cell): RealCell {
     cell,
     xenImage: resolveImage(str(xen.image)),
     kernelImage: resolveImage(str(kernel.image)),
+    dom0Image: resolveImage(str(xen.dom0Image)),
     xenCmdline: str(xen.cmdline),
     kernelCmdline: str(kernel.cmdline),
     role: cell.axes.role ?? 'dom0',
@@ -103,6 +106,7 @@ export function cannotRunReason(rc: RealCell): string | undefined {
     return kernel.image ? `kernel ${cell.axes.kernel}: its image ${String(kernel.image)} is not on this machine` : `kernel ${cell.axes.kernel} has no real image (a profile with \`image:\` is needed for the qemu backend)`;
   }
   if (!rc.native && rc.role !== 'dom0' && rc.role !== 'domU') return `role ${rc.role}: the qemu backend runs dom0 and domU cells`;
+  if (rc.role === 'domU' && !rc.native && xen.dom0Image && !rc.dom0Image) return `xen ${cell.axes.xen}: its dom0Image ${String(xen.dom0Image)} is not on this machine`;
   for (const s of rc.steps) {
     const why = rc.role !== 'domU' || rc.native ? DOMU_ONLY_ACTIONS[s.action] : undefined;
     if (why) return `scenario ${cell.scenario}: ${why}`;

@@ -118,7 +118,7 @@ async function prepareBoot(boot: BootPlan) {
   const first = boot.cells[0]!;
   const toolstack = await ensureToolstackCached();
   const xen = await prepareXen(first.xenImage!);
-  const dom0Image = boot.role === 'dom0' ? first.kernelImage! : resolveImage(HOST_DOM0_KERNEL);
+  const dom0Image = boot.role === 'dom0' ? first.kernelImage! : (first.dom0Image ?? resolveImage(HOST_DOM0_KERNEL));
   if (!dom0Image) throw new Error(`no dom0 kernel for domU cells: ${HOST_DOM0_KERNEL} is not installed (pvmatrix setup qemu)`);
   const dom0Format: KernelFormat = boot.role === 'dom0' ? (first.format as KernelFormat) : 'vmlinux';
   const dom0Kernel = await prepareKernel(dom0Image, dom0Format);
