@@ -141,7 +141,7 @@ test('profiles and steps are validated by the domain, with paths into the file',
     `,
   });
   assert.deepEqual(errors, [
-    'matrix.yaml:6:29: unknown key "debgu" (did you mean "debug"?); allowed: version, preset, name, debug, backports, build, toolstack, cmdline, dom0, image, config, source',
+    'matrix.yaml:6:29: unknown key "debgu" (did you mean "debug"?); allowed: version, preset, name, debug, backports, build, toolstack, cmdline, dom0, dom0Image, image, config, source',
     'matrix.yaml:6:53: "xm" is not allowed here (did you mean "xl"?); allowed: xend, xl',
     'scenarios/balloon.yaml:3:21: expected a size such as 96M or 131072K, got "lots"',
     'scenarios/balloon.yaml:4:5: unknown key "set-memroy" (did you mean "set-memory"?); allowed: boot, set-memory, set-vcpus, attach-device, detach-device, load-module, unload-module, read, write, mount, xen-console, guest-console, sleep, expect, on, title, as',
