@@ -13,27 +13,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { javaVersion } from '../reports/allure/generate.ts';
-import { BOOT_SCENARIO, writeTree } from './support/temp-matrix.ts';
+import { BOOT_SCENARIO, smallMatrix, writeTree } from './support/temp-matrix.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'pvmatrix.js');
 const SHARDS = 4;
 
 // 3 x 2 x 2 x 2 boot cells; the last expectation is wrong on purpose, so some cell fails.
-const MATRIX = `
-name: ci example test
-axes:
-  xen: ["3.4", "4.0", "4.17"]
-  kernel: ["2.6.32", "6.1"]
-  format: [bzImage, vmlinux]
-  role: [dom0, domU]
-expect:
-  - when: { xen: "3.4", kernel: "6.1" }
-    outcome: unsupported
-  - when: { xen: "4.17", kernel: "2.6.32", role: dom0, format: vmlinux }
+const MATRIX = smallMatrix(
+  'ci example test',
+  `  - when: { xen: "4.17", kernel: "2.6.32", role: dom0, format: vmlinux }
     outcome: unsupported
     because: "a wrong expectation, so that one cell fails"
-`;
+`,
+);
 const CELLS = 24;
 
 /** A workspace as a fresh checkout of the small matrix, with `npx` meaning this pvmatrix. */

@@ -3,20 +3,10 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pvmatrix } from './support/spawn-cli.ts';
-import { BOOT_SCENARIO, writeTree } from './support/temp-matrix.ts';
+import { BOOT_SCENARIO, smallMatrix, writeTree } from './support/temp-matrix.ts';
 
 // Real runs of the emulator on a small matrix: one whole, and the same in three shards.
-const MATRIX = `
-name: merge test
-axes:
-  xen: ["3.4", "4.0", "4.17"]
-  kernel: ["2.6.32", "6.1"]
-  format: [bzImage, vmlinux]
-  role: [dom0, domU]
-expect:
-  - when: { xen: "3.4", kernel: "6.1" }
-    outcome: unsupported
-`;
+const MATRIX = smallMatrix('merge test');
 const XENFS = 'id: xenfs\nfeature: xenfs\napplies: { role: dom0 }\nsteps: [ { mount: { fs: xenfs, at: /proc/xen } } ]\n';
 const CELLS = 24 + 12;
 

@@ -128,12 +128,8 @@ export function interpret(setup: CellSetup, steps: readonly Step[], axes: Record
       }
       const ex = step.expect ? substitute(step.expect, vars, axes) : undefined;
       if (refused) {
-        if (ex?.refused && refused.kind !== 'skipped') {
-          results.push({ action: step.action, title, status: 'passed', detail: `refused as expected: ${refused.reason}`, durationMs: 0 });
-          continue;
-        }
-        if (ex?.mayRefuse && refused.kind !== 'skipped') {
-          results.push({ action: step.action, title, status: 'passed', detail: `refused: ${refused.reason}`, durationMs: 0 });
+        if ((ex?.refused || ex?.mayRefuse) && refused.kind !== 'skipped') {
+          results.push({ action: step.action, title, status: 'passed', detail: `${ex.refused ? 'refused as expected' : 'refused'}: ${refused.reason}`, durationMs: 0 });
           continue;
         }
         outcome = refused.kind;

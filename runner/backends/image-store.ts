@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ImageInfo, ImageInfoStore } from '../../emulator/images/index.ts';
-
-/** pvmatrix's cache folder: ~/.cache/pvmatrix, or PVMATRIX_CACHE. Never the repository. */
-export const cacheHome = (): string => process.env.PVMATRIX_CACHE || join(homedir(), '.cache', 'pvmatrix');
+import { cacheHome } from './cache-home.ts';
 
 /**
  * Image inspections kept on disk between runs, one JSON file each: a distro kernel's xz
@@ -16,8 +13,8 @@ export const cacheHome = (): string => process.env.PVMATRIX_CACHE || join(homedi
  * never serves an answer the old parser gave. Any trouble reading or writing is a miss.
  */
 export function diskImageStore(dir = join(cacheHome(), 'images')): ImageInfoStore {
-  const code = imageCodeHash();
-  const fileOf = (key: string) => join(dir, `${createHash('sha256').update(code).update('\0').update(key).digest('hex')}.json`);
+  // The code hash is taken on first use: a run whose profiles name no real image never reads the sources.
+  const fileOf = (key: string) => join(dir, `${createHash('sha256').update(imageCodeHash()).update('\0').update(key).digest('hex')}.json`);
   return {
     get(key) {
       try {

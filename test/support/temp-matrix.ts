@@ -31,3 +31,22 @@ feature: boot
 steps:
   - boot: {}
 `;
+
+/**
+ * A small matrix of the emulator's own versions (3 Xen x 2 kernels x 2 formats x 2 roles)
+ * for tests that run it whole and in shards; `extraExpect` appends expect rules (YAML lines
+ * indented as list items under `expect:`).
+ */
+export function smallMatrix(name: string, extraExpect = ''): string {
+  return `
+name: ${name}
+axes:
+  xen: ["3.4", "4.0", "4.17"]
+  kernel: ["2.6.32", "6.1"]
+  format: [bzImage, vmlinux]
+  role: [dom0, domU]
+expect:
+  - when: { xen: "3.4", kernel: "6.1" }
+    outcome: unsupported
+${extraExpect}`;
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { cacheHome } from '../image-store.ts';
+import { cacheHome } from '../cache-home.ts';
 
 /** Where the real backend keeps what it prepares: never inside the repository. */
 export function cacheRoot(): string {
