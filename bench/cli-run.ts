@@ -39,7 +39,9 @@ export async function timedRun(args: string[], place: OutPlace = 'disk'): Promis
   const time = existsSync('/usr/bin/time');
   const cmd = [process.execPath, join(ROOT, 'bin', 'pvmatrix.js'), 'run', '--out', out, '--quiet', ...args];
   const t0 = performance.now();
-  const child = time ? spawn('/usr/bin/time', ['-f', 'PEAK_RSS_KB=%M CPU=%U+%S', ...cmd], { cwd: ROOT }) : spawn(cmd[0]!, cmd.slice(1), { cwd: ROOT });
+  const child = time
+    ? spawn('/usr/bin/time', ['-f', 'PEAK_RSS_KB=%M CPU=%U+%S', ...cmd], { cwd: ROOT })
+    : spawn(cmd[0]!, cmd.slice(1), { cwd: ROOT });
   let stdout = '';
   let stderr = '';
   let peakKb = 0;
@@ -56,4 +58,7 @@ export async function timedRun(args: string[], place: OutPlace = 'disk'): Promis
   return { wallS, peakRssMb: peakKb / 1024, cpuS, cells, code, stdout, stderr };
 }
 
-export const load = (): string => `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+export const load = (): string =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;

@@ -34,18 +34,33 @@ export default async function (): Promise<BenchRow[]> {
   const one = runs[0]!.r;
   const inMemory = existsSync(TMPFS) ? await timedRun([], 'tmpfs') : undefined;
   rows.push(
-    { name: `default matrix end to end (${one.cells.toLocaleString('en-US')} cells), wall`, value: one.wallS, unit: 's', note: `target < 10 s; ${runs[0]!.load}` },
+    {
+      name: `default matrix end to end (${one.cells.toLocaleString('en-US')} cells), wall`,
+      value: one.wallS,
+      unit: 's',
+      note: `target < 10 s; ${runs[0]!.load}`,
+    },
     { name: 'default matrix end to end, rate', value: one.cells / one.wallS, unit: 'cells/s' },
     { name: 'default matrix end to end, peak RSS', value: one.peakRssMb, unit: 'MB' },
     { name: 'default matrix end to end, CPU time (all threads)', value: one.cpuS, unit: 's', note: 'user + system' },
   );
   if (inMemory) {
-    rows.push({ name: `default matrix end to end, --out on tmpfs (${TMPFS}), wall`, value: inMemory.wallS, unit: 's', note: `the same run without the disk: creating ~28,000 report files is the difference; ${load()}` });
+    rows.push({
+      name: `default matrix end to end, --out on tmpfs (${TMPFS}), wall`,
+      value: inMemory.wallS,
+      unit: 's',
+      note: `the same run without the disk: creating ~28,000 report files is the difference; ${load()}`,
+    });
   }
   for (const { x, r, load: l } of runs.slice(1)) {
     rows.push(
       { name: `${x}x matrix end to end (${r.cells.toLocaleString('en-US')} cells), wall`, value: r.wallS, unit: 's', note: l },
-      { name: `${x}x matrix end to end, peak RSS`, value: r.peakRssMb, unit: 'MB', note: r.cells >= 100_000 ? 'target < 500 MB at 100,000 cells' : undefined },
+      {
+        name: `${x}x matrix end to end, peak RSS`,
+        value: r.peakRssMb,
+        unit: 'MB',
+        note: r.cells >= 100_000 ? 'target < 500 MB at 100,000 cells' : undefined,
+      },
     );
   }
   // Marginal cost per cell between successive sizes: flat means no growth with the matrix.
@@ -53,8 +68,18 @@ export default async function (): Promise<BenchRow[]> {
     const a = runs[i - 1]!.r;
     const b = runs[i]!.r;
     rows.push(
-      { name: `marginal wall time per cell, ${runs[i - 1]!.x}x -> ${runs[i]!.x}x`, value: ((b.wallS - a.wallS) * 1e6) / (b.cells - a.cells), unit: 'µs', note: 'flat = cost per cell does not grow' },
-      { name: `marginal CPU time per cell, ${runs[i - 1]!.x}x -> ${runs[i]!.x}x`, value: ((b.cpuS - a.cpuS) * 1e6) / (b.cells - a.cells), unit: 'µs', note: 'steadier than wall time under load' },
+      {
+        name: `marginal wall time per cell, ${runs[i - 1]!.x}x -> ${runs[i]!.x}x`,
+        value: ((b.wallS - a.wallS) * 1e6) / (b.cells - a.cells),
+        unit: 'µs',
+        note: 'flat = cost per cell does not grow',
+      },
+      {
+        name: `marginal CPU time per cell, ${runs[i - 1]!.x}x -> ${runs[i]!.x}x`,
+        value: ((b.cpuS - a.cpuS) * 1e6) / (b.cells - a.cells),
+        unit: 'µs',
+        note: 'steadier than wall time under load',
+      },
     );
   }
   rows.push(...(await coreLoop()));
@@ -68,7 +93,7 @@ async function coreLoop(): Promise<BenchRow[]> {
   const signal = new AbortController().signal;
   let rate = 0;
   let cpuRate = 0;
-  let sample: BackendResult[] = [];
+  const sample: BackendResult[] = [];
   for (let pass = 0; pass < 2; pass++) {
     const summary = emptySummary();
     let ran = 0;
@@ -91,8 +116,18 @@ async function coreLoop(): Promise<BenchRow[]> {
   for (let k = 0; k < 5; k++) for (const r of sample) structuredClone(r);
   const cloneUs = ((performance.now() - t0) * 1000) / (5 * sample.length);
   return [
-    { name: 'core loop: emulated cells/s (expand + schedule + verdict, no I/O)', value: rate, unit: 'cells/s', note: `target >= 20,000; ${load()}` },
+    {
+      name: 'core loop: emulated cells/s (expand + schedule + verdict, no I/O)',
+      value: rate,
+      unit: 'cells/s',
+      note: `target >= 20,000; ${load()}`,
+    },
     { name: 'core loop: emulated cells per CPU-second', value: cpuRate, unit: 'cells/s', note: 'robust to other load on the machine' },
-    { name: 'structured clone of one emulator result (worker-thread cost per cell)', value: cloneUs, unit: 'µs', note: `vs ${(1e6 / rate).toFixed(1)} µs per cell in the core loop` },
+    {
+      name: 'structured clone of one emulator result (worker-thread cost per cell)',
+      value: cloneUs,
+      unit: 'µs',
+      note: `vs ${(1e6 / rate).toFixed(1)} µs per cell in the core loop`,
+    },
   ];
 }

@@ -31,13 +31,25 @@ export default async function (): Promise<BenchRow[]> {
     seconds = (performance.now() - start) / 1000;
     const used = process.cpuUsage(cpu);
     cpuSeconds = (used.user + used.system) / 1e6;
-    outcomes = Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ');
+    outcomes = Object.entries(counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ');
   }
   return [
-    { name: 'emulated cells per second (default matrix, run only)', value: cells.length / seconds, unit: 'cells/s', note: `${cells.length} cells: ${outcomes}` },
+    {
+      name: 'emulated cells per second (default matrix, run only)',
+      value: cells.length / seconds,
+      unit: 'cells/s',
+      note: `${cells.length} cells: ${outcomes}`,
+    },
     { name: 'mean time per emulated cell', value: (seconds * 1e6) / cells.length, unit: 'µs' },
     // Wall time on a shared 2-core machine swings with the load; CPU time does not.
-    { name: 'emulated cells per CPU-second (same loop)', value: cells.length / cpuSeconds, unit: 'cells/s', note: 'robust to other load on the machine' },
+    {
+      name: 'emulated cells per CPU-second (same loop)',
+      value: cells.length / cpuSeconds,
+      unit: 'cells/s',
+      note: 'robust to other load on the machine',
+    },
     { name: 'prepare (read real images, build one model per profile)', value: prepareMs, unit: 'ms' },
   ];
 }

@@ -55,8 +55,18 @@ export default async function (): Promise<BenchRow[]> {
   }
   const size = `${(bytes.length / 2 ** 20).toFixed(1)} MiB`;
   return [
-    { name: `inspect ${kernel} cold (xz, ${size})`, value: median(cold), unit: 'ms', note: 'median of 3; read + sha256 + decompress + ELF; target < 2000' },
-    { name: `inspect ${kernel} cold, CPU time`, value: coldCpu, unit: 'ms', note: 'user+system, all threads; wall time above includes waiting for a busy machine' },
+    {
+      name: `inspect ${kernel} cold (xz, ${size})`,
+      value: median(cold),
+      unit: 'ms',
+      note: 'median of 3; read + sha256 + decompress + ELF; target < 2000',
+    },
+    {
+      name: `inspect ${kernel} cold, CPU time`,
+      value: coldCpu,
+      unit: 'ms',
+      note: 'user+system, all threads; wall time above includes waiting for a busy machine',
+    },
     { name: `inspect ${kernel} again (stat cache)`, value: median(warm), unit: 'ms', note: 'median of 200; target < 1' },
     { name: 'xz hybrid (napi LZMA2 + xz-compat BCJ), whole inspect', value: median(hybrid), unit: 'ms', note: 'median of 2' },
     { name: 'xz pure (xz-compat decodeXZ), whole inspect', value: median(pure), unit: 'ms', note: 'median of 2' },

@@ -68,7 +68,15 @@ export default async function (): Promise<BenchRow[]> {
     if (matrix) rmSync(dirname(matrix), { recursive: true, force: true });
     matrix = scaledMatrix(size);
     const select = ['--matrix', matrix, ...SLICE];
-    const ids = (JSON.parse(execFileSync(process.execPath, [join(ROOT, 'bin', 'pvmatrix.js'), 'list', '--json', ...select], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 })) as { id: string }[]).map((c) => c.id);
+    const ids = (
+      JSON.parse(
+        execFileSync(process.execPath, [join(ROOT, 'bin', 'pvmatrix.js'), 'list', '--json', ...select], {
+          cwd: ROOT,
+          encoding: 'utf8',
+          maxBuffer: 1 << 28,
+        }),
+      ) as { id: string }[]
+    ).map((c) => c.id);
     for (const [place, into] of [['disk', pv], ...(tmpfs ? [['tmpfs', pvMem]] : [])] as [OutPlace, Point[]][]) {
       const r = await timedRun(select, place);
       if (r.cells !== ids.length) throw new Error(`bench: pvmatrix ran ${r.cells} cells of ${select.join(' ')}, list said ${ids.length}`);
@@ -86,27 +94,87 @@ export default async function (): Promise<BenchRow[]> {
   const pvSlope = slope(pv);
   const big = pw.length - 1;
   const rows: BenchRow[] = [
-    { name: `Playwright: ${pw[big]!.cells} cells as tests, wall`, value: pw[big]!.s, unit: 's', note: `${SPEC_FILES} spec files, 2 workers; ${pw[0]!.cells} cells: ${pw[0]!.s.toFixed(1)} s; ${load()}` },
-    { name: `pvmatrix run: the same ${pv[big]!.cells} cells, wall`, value: pv[big]!.s, unit: 's', note: `${pv[0]!.cells} cells: ${pv[0]!.s.toFixed(1)} s (both include start-up and emulator prepare)` },
-    { name: 'Playwright: cost per cell (slope between the two sizes)', value: pwSlope, unit: 'ms/cell', note: `${(1000 / pwSlope).toFixed(0)} cells/s` },
-    { name: 'pvmatrix run: cost per cell (slope, same cells)', value: pvSlope, unit: 'ms/cell', note: `${(1000 / pvSlope).toFixed(0)} cells/s, end to end with results.json, allure-results, junit` },
-    { name: 'pvmatrix vs Playwright: per-cell speed-up, end to end', value: pwSlope / pvSlope, unit: 'x', note: 'target >= 50x; pvmatrix writes an Allure result (+ console), a JUnit case and a journal line per cell, Playwright (dot reporter) nothing' },
-    { name: 'Playwright with the same reports: cost per cell', value: pwReportsSlope, unit: 'ms/cell', note: `allure-playwright (console attached) + junit reporters; ${pwReports[big]!.cells} cells: ${pwReports[big]!.s.toFixed(1)} s` },
-    { name: 'pvmatrix vs Playwright: per-cell speed-up, end to end, same outputs', value: pwReportsSlope / pvSlope, unit: 'x', note: 'target >= 50x; both write Allure results with the console and JUnit, to disk' },
+    {
+      name: `Playwright: ${pw[big]!.cells} cells as tests, wall`,
+      value: pw[big]!.s,
+      unit: 's',
+      note: `${SPEC_FILES} spec files, 2 workers; ${pw[0]!.cells} cells: ${pw[0]!.s.toFixed(1)} s; ${load()}`,
+    },
+    {
+      name: `pvmatrix run: the same ${pv[big]!.cells} cells, wall`,
+      value: pv[big]!.s,
+      unit: 's',
+      note: `${pv[0]!.cells} cells: ${pv[0]!.s.toFixed(1)} s (both include start-up and emulator prepare)`,
+    },
+    {
+      name: 'Playwright: cost per cell (slope between the two sizes)',
+      value: pwSlope,
+      unit: 'ms/cell',
+      note: `${(1000 / pwSlope).toFixed(0)} cells/s`,
+    },
+    {
+      name: 'pvmatrix run: cost per cell (slope, same cells)',
+      value: pvSlope,
+      unit: 'ms/cell',
+      note: `${(1000 / pvSlope).toFixed(0)} cells/s, end to end with results.json, allure-results, junit`,
+    },
+    {
+      name: 'pvmatrix vs Playwright: per-cell speed-up, end to end',
+      value: pwSlope / pvSlope,
+      unit: 'x',
+      note: 'target >= 50x; pvmatrix writes an Allure result (+ console), a JUnit case and a journal line per cell, Playwright (dot reporter) nothing',
+    },
+    {
+      name: 'Playwright with the same reports: cost per cell',
+      value: pwReportsSlope,
+      unit: 'ms/cell',
+      note: `allure-playwright (console attached) + junit reporters; ${pwReports[big]!.cells} cells: ${pwReports[big]!.s.toFixed(1)} s`,
+    },
+    {
+      name: 'pvmatrix vs Playwright: per-cell speed-up, end to end, same outputs',
+      value: pwReportsSlope / pvSlope,
+      unit: 'x',
+      note: 'target >= 50x; both write Allure results with the console and JUnit, to disk',
+    },
   ];
   if (tmpfs) {
     const pvMemSlope = slope(pvMem);
     const pwMemSlope = slope(pwReportsMem);
     rows.push(
-      { name: `pvmatrix run, outputs on tmpfs: cost per cell`, value: pvMemSlope, unit: 'ms/cell', note: `${TMPFS}: the same run without this machine's disk` },
+      {
+        name: `pvmatrix run, outputs on tmpfs: cost per cell`,
+        value: pvMemSlope,
+        unit: 'ms/cell',
+        note: `${TMPFS}: the same run without this machine's disk`,
+      },
       { name: 'Playwright with the same reports, on tmpfs: cost per cell', value: pwMemSlope, unit: 'ms/cell', note: TMPFS },
-      { name: 'pvmatrix vs Playwright: per-cell speed-up, same outputs, on tmpfs', value: pwMemSlope / pvMemSlope, unit: 'x', note: 'target >= 50x; what the tools cost, without the disk' },
+      {
+        name: 'pvmatrix vs Playwright: per-cell speed-up, same outputs, on tmpfs',
+        value: pwMemSlope / pvMemSlope,
+        unit: 'x',
+        note: 'target >= 50x; what the tools cost, without the disk',
+      },
     );
   }
   rows.push(
-    { name: 'pvmatrix core loop on the same cells (no I/O)', value: 1000 / core, unit: 'ms/cell', note: `${core.toFixed(0)} cells/s, like for like with a Playwright test, which writes nothing either` },
-    { name: 'pvmatrix vs Playwright: per-cell speed-up, like for like (core loop)', value: pwSlope / (1000 / core), unit: 'x', note: 'target >= 50x' },
-    { name: `pvmatrix vs Playwright: wall-time speed-up at ${pv[big]!.cells} cells`, value: pw[big]!.s / pv[big]!.s, unit: 'x', note: 'fixed costs included' },
+    {
+      name: 'pvmatrix core loop on the same cells (no I/O)',
+      value: 1000 / core,
+      unit: 'ms/cell',
+      note: `${core.toFixed(0)} cells/s, like for like with a Playwright test, which writes nothing either`,
+    },
+    {
+      name: 'pvmatrix vs Playwright: per-cell speed-up, like for like (core loop)',
+      value: pwSlope / (1000 / core),
+      unit: 'x',
+      note: 'target >= 50x',
+    },
+    {
+      name: `pvmatrix vs Playwright: wall-time speed-up at ${pv[big]!.cells} cells`,
+      value: pw[big]!.s / pv[big]!.s,
+      unit: 'x',
+      note: 'fixed costs included',
+    },
   );
   return rows;
 }
@@ -143,17 +211,27 @@ for (const p of cells) {
       );
     }
     const t0 = performance.now();
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', '--config', join(ROOT, 'bench', 'playwright', 'playwright.config.ts')], {
-      cwd: ROOT,
-      env: { ...process.env, PVMATRIX_PW_DIR: dir, ...(reportsDir ? { PVMATRIX_PW_REPORTS: reportsDir } : {}) },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js'),
+        'test',
+        '--config',
+        join(ROOT, 'bench', 'playwright', 'playwright.config.ts'),
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, PVMATRIX_PW_DIR: dir, ...(reportsDir ? { PVMATRIX_PW_REPORTS: reportsDir } : {}) },
+      },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     const s = (performance.now() - t0) / 1000;
     const ran = Number(/(\d+) passed/.exec(out)?.[1] ?? 0) + Number(/(\d+) skipped/.exec(out)?.[1] ?? 0);
-    if (code !== 0 || ran !== ids.length) throw new Error(`bench: Playwright ran ${ran} of ${ids.length} tests (exit ${code}):\n${out.slice(-2000)}`);
+    if (code !== 0 || ran !== ids.length)
+      throw new Error(`bench: Playwright ran ${ran} of ${ids.length} tests (exit ${code}):\n${out.slice(-2000)}`);
     return s;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -40,7 +40,10 @@ export default async function (): Promise<BenchRow[]> {
     const chromium = process.env.PVMATRIX_CHROMIUM ?? '/usr/bin/chromium';
     if (existsSync(chromium)) {
       const { chromium: pw } = await import('@playwright/test');
-      const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'] });
+      const browser = await pw.launch({
+        executablePath: chromium,
+        args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
+      });
       try {
         const tti: number[] = [];
         const click: number[] = [];
@@ -57,7 +60,12 @@ export default async function (): Promise<BenchRow[]> {
           click.push(performance.now() - t1);
           await page.close();
         }
-        rows.push({ name: `matrix.html time to interactive, ${n} cells`, value: median(tti), unit: 'ms', note: 'Chromium, goto to table ready, median of 3' });
+        rows.push({
+          name: `matrix.html time to interactive, ${n} cells`,
+          value: median(tti),
+          unit: 'ms',
+          note: 'Chromium, goto to table ready, median of 3',
+        });
         rows.push({ name: 'matrix.html switch scenario + open a cell', value: median(click), unit: 'ms', note: 'median of 3' });
       } finally {
         await browser.close();
@@ -82,8 +90,18 @@ export default async function (): Promise<BenchRow[]> {
       writer.writeResult(result);
     }
     const commonsMs = (performance.now() - t0) / sample.length;
-    rows.push({ name: 'allure-results write, direct (ours)', value: directMs * 1000, unit: 'µs/cell', note: `${sample.length} cells, result + console attachments` });
-    rows.push({ name: 'allure-results write, allure-js-commons FileSystemWriter', value: commonsMs * 1000, unit: 'µs/cell', note: `same cells; ${(commonsMs / directMs).toFixed(1)}x ours (fsync per file)` });
+    rows.push({
+      name: 'allure-results write, direct (ours)',
+      value: directMs * 1000,
+      unit: 'µs/cell',
+      note: `${sample.length} cells, result + console attachments`,
+    });
+    rows.push({
+      name: 'allure-results write, allure-js-commons FileSystemWriter',
+      value: commonsMs * 1000,
+      unit: 'µs/cell',
+      note: `same cells; ${(commonsMs / directMs).toFixed(1)}x ours (fsync per file)`,
+    });
 
     // Allure HTML generation
     if (javaVersion()) {
@@ -92,7 +110,12 @@ export default async function (): Promise<BenchRow[]> {
       await writeAllureResultsFromFile(small, results);
       t0 = performance.now();
       await generateAllure({ resultsDir: results, reportDir: join(dir, 'gen-report') });
-      rows.push({ name: `Allure generate (multi-file), ${small.cells.length} results`, value: (performance.now() - t0) / 1000, unit: 's', note: 'allure-commandline 2, JVM start included; --single-file runs a second generation' });
+      rows.push({
+        name: `Allure generate (multi-file), ${small.cells.length} results`,
+        value: (performance.now() - t0) / 1000,
+        unit: 's',
+        note: 'allure-commandline 2, JVM start included; --single-file runs a second generation',
+      });
     } else {
       rows.push({ name: 'Allure generate', value: NaN, unit: 's', note: 'skipped: no Java' });
     }

@@ -23,7 +23,10 @@ for (const file of files) {
   process.stderr.write(`running ${file}...\n`);
   const rows = await bench().finally(removeLeftovers);
   sections.push({ file, rows });
-  for (const r of rows) console.log(`${file.replace('.bench.ts', '').padEnd(10)} ${r.name.padEnd(58)} ${format(r.value).padStart(12)} ${r.unit}${r.note ? `  (${r.note})` : ''}`);
+  for (const r of rows)
+    console.log(
+      `${file.replace('.bench.ts', '').padEnd(10)} ${r.name.padEnd(58)} ${format(r.value).padStart(12)} ${r.unit}${r.note ? `  (${r.note})` : ''}`,
+    );
 }
 
 function format(v: number): string {
@@ -37,7 +40,9 @@ if (values['write-readme']) {
     '',
     '| bench | figure | value | unit | note |',
     '|---|---|---:|---|---|',
-    ...sections.flatMap((s) => s.rows.map((r) => `| ${s.file.replace('.bench.ts', '')} | ${r.name} | ${format(r.value)} | ${r.unit} | ${r.note ?? ''} |`)),
+    ...sections.flatMap((s) =>
+      s.rows.map((r) => `| ${s.file.replace('.bench.ts', '')} | ${r.name} | ${format(r.value)} | ${r.unit} | ${r.note ?? ''} |`),
+    ),
   ].join('\n');
   const readme = join(here, '..', 'README.md');
   const text = readFileSync(readme, 'utf8');

@@ -13,7 +13,10 @@ import { z } from 'zod';
  * through an agent inside the real dom0.
  */
 
-const Size = z.union([z.string().regex(/^\d+(\.\d+)?\s*[KMGT]?i?B?$/i, { message: 'a size such as 96M or 131072K' }), z.number().int().nonnegative()]);
+const Size = z.union([
+  z.string().regex(/^\d+(\.\d+)?\s*[KMGT]?i?B?$/i, { message: 'a size such as 96M or 131072K' }),
+  z.number().int().nonnegative(),
+]);
 const Duration = z.string().regex(/^\d+(\.\d+)?(ms|s|m)$/, { message: 'a duration such as 500ms, 5s or 1m' });
 const Path = z.string().regex(/^\//, { message: 'an absolute path' });
 
@@ -106,7 +109,10 @@ const StepExtras = {
   on: z.enum(['guest', 'dom0']).optional(),
   title: z.string().optional(),
   /** Store the value read under this name, for `${name}` in later steps. */
-  as: z.string().regex(/^[a-z_][a-z0-9_]*$/i).optional(),
+  as: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/i)
+    .optional(),
 };
 
 /** The raw YAML map: all action keys optional, then exactly one required by refinement. */

@@ -34,7 +34,9 @@ export class Emulator {
       const k = cell.axes.kernel;
       const kp = cell.profiles.kernel;
       if (k !== undefined && (isObject(kp) ? !this.kernelByProfile.has(kp) : !this.kernels.has(k))) {
-        const m = await kernelModelOf(k, KernelProfileSchema.parse(kp ?? { version: k }) as KernelProfile).catch((e: unknown) => asError(e));
+        const m = await kernelModelOf(k, KernelProfileSchema.parse(kp ?? { version: k }) as KernelProfile).catch((e: unknown) =>
+          asError(e),
+        );
         if (isObject(kp)) this.kernelByProfile.set(kp, m);
         if (!this.kernels.has(k)) this.kernels.set(k, m);
       }
@@ -70,7 +72,8 @@ export class Emulator {
     const kernel = this.kernelOf(cell);
     const xen = a.xen === undefined ? undefined : ((isObject(xp) ? this.xenByProfile.get(xp) : undefined) ?? this.xen.get(a.xen));
     const broken = (reason: string): BackendResult => ({ outcome: 'broken', reason, facts: [], steps: [], transcript: [] });
-    if (!kernel) return broken(`the cell has no kernel${a.kernel ? ` (${a.kernel} was not prepared: call prepare() with this cell first)` : ''}`);
+    if (!kernel)
+      return broken(`the cell has no kernel${a.kernel ? ` (${a.kernel} was not prepared: call prepare() with this cell first)` : ''}`);
     if (kernel instanceof Error) return broken(`kernel profile ${a.kernel}: ${kernel.message}`);
     if (xen instanceof Error) return broken(`Xen profile ${a.xen}: ${xen.message}`);
     if (a.xen !== undefined && !xen) return broken(`Xen ${a.xen} was not prepared: call prepare() with this cell first`);
@@ -98,4 +101,3 @@ function isObject(v: unknown): v is object {
 function asError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
 }
-

@@ -76,7 +76,19 @@ export class Platform {
       this.native = true;
       const nat = kernel.cap('linux.native');
       if (!t.decide(nat)) t.refuse(`${this.name} cannot boot on bare metal`, nat.fact);
-      this.guest = new Guest(kernel, cfg, { store: this.store, trace: t, timers: this.timers, domid: 0, role: 'dom0', arch, memKiB, maxKiB, vcpus, maxVcpus: this.maxVcpus, cmdline });
+      this.guest = new Guest(kernel, cfg, {
+        store: this.store,
+        trace: t,
+        timers: this.timers,
+        domid: 0,
+        role: 'dom0',
+        arch,
+        memKiB,
+        maxKiB,
+        vcpus,
+        maxVcpus: this.maxVcpus,
+        cmdline,
+      });
       this.kernelBanner(this.guest, 'bare hardware');
       new CpuHotplug(this.guest);
       return;
@@ -87,7 +99,11 @@ export class Platform {
     const pvSym = kernel.pvSymbol(arch);
     if (!cfg.on(pvSym)) {
       const w = cfg.whyOff(cfg.on('XEN') ? pvSym : 'XEN');
-      t.line(role === 'dom0' ? '(XEN) ERROR: Xen will only load images built for the generic loader or Linux images' : 'xc: error: panic: xc_dom_core.c: xc_dom_find_loader: no loader found: Invalid kernel');
+      t.line(
+        role === 'dom0'
+          ? '(XEN) ERROR: Xen will only load images built for the generic loader or Linux images'
+          : 'xc: error: panic: xc_dom_core.c: xc_dom_find_loader: no loader found: Invalid kernel',
+      );
       for (const f of w.facts) t.note(f);
       throw new Refusal(`${this.name} built for ${arch} cannot run as a Xen PV guest: ${w.reason}`, [...t.facts]);
     }
@@ -106,7 +122,20 @@ export class Platform {
       this.hv.banner();
       const built = this.hv.buildDom0(this.image.info, arch, this.name, memKiB);
       this.domid = 0;
-      this.guest = new Guest(kernel, cfg, { store: this.store, hv: this.hv, trace: t, timers: this.timers, domid: 0, role, arch, memKiB: built.memKiB, maxKiB: this.hv.opts.dom0MaxKiB ?? maxKiB, vcpus: this.maxVcpus, maxVcpus: this.maxVcpus, cmdline });
+      this.guest = new Guest(kernel, cfg, {
+        store: this.store,
+        hv: this.hv,
+        trace: t,
+        timers: this.timers,
+        domid: 0,
+        role,
+        arch,
+        memKiB: built.memKiB,
+        maxKiB: this.hv.opts.dom0MaxKiB ?? maxKiB,
+        vcpus: this.maxVcpus,
+        maxVcpus: this.maxVcpus,
+        cmdline,
+      });
       this.toolstack = new Toolstack(xen, this.store, this.grants, t);
       this.toolstack.registerDom0(built.memKiB, this.hv.opts.dom0MaxKiB ?? maxKiB, this.maxVcpus, this.maxVcpus);
       this.kernelBanner(this.guest, 'Xen');
@@ -121,7 +150,20 @@ export class Platform {
     this.toolstack = new Toolstack(xen, this.store, this.grants, t);
     this.toolstack.createDomU(this.image.info, arch, this.name, { name: 'guest', memKiB, maxKiB, vcpus, maxVcpus: this.maxVcpus }, DOMU_ID);
     this.domid = DOMU_ID;
-    this.guest = new Guest(kernel, cfg, { store: this.store, hv: this.hv, trace: t, timers: this.timers, domid: DOMU_ID, role, arch, memKiB, maxKiB, vcpus, maxVcpus: this.maxVcpus, cmdline });
+    this.guest = new Guest(kernel, cfg, {
+      store: this.store,
+      hv: this.hv,
+      trace: t,
+      timers: this.timers,
+      domid: DOMU_ID,
+      role,
+      arch,
+      memKiB,
+      maxKiB,
+      vcpus,
+      maxVcpus: this.maxVcpus,
+      cmdline,
+    });
     this.kernelBanner(this.guest, 'Xen');
     this.drivers(this.guest);
   }
@@ -129,7 +171,10 @@ export class Platform {
   private kernelBanner(g: Guest, on: 'Xen' | 'bare hardware'): void {
     const k = g.kernel;
     const early = [`Linux version ${k.release} (builder@pvmatrix) #1 SMP`, `Command line: ${g.env.cmdline}`];
-    if (on === 'Xen') early.push(k.pvops ? 'Booting paravirtualized kernel on Xen' : `Xen-ELF header found: 'GUEST_OS=linux,GUEST_VER=2.6,XEN_VER=xen-3.0'`);
+    if (on === 'Xen')
+      early.push(
+        k.pvops ? 'Booting paravirtualized kernel on Xen' : `Xen-ELF header found: 'GUEST_OS=linux,GUEST_VER=2.6,XEN_VER=xen-3.0'`,
+      );
     else early.push(k.pvops ? 'Booting paravirtualized kernel on bare hardware' : 'Booting kernel on bare hardware');
     if (on === 'Xen' && /(^|\s)earlyprintk=xen(\s|,|$)/.test(g.env.cmdline)) this.earlyPrintk(g, early);
     for (const l of early) g.printk(l);
@@ -150,7 +195,11 @@ export class Platform {
     }
     if (!this.hv!.consoleIo(g.env.domid, lines)) {
       const xen = this.setup.xen!;
-      t.quirk(`${xen.name} dropped the domU's earlyprintk=xen output (HYPERVISOR_console_io)`, xen.cap('hv.console-io.domu-write').fact, xen.debugFact);
+      t.quirk(
+        `${xen.name} dropped the domU's earlyprintk=xen output (HYPERVISOR_console_io)`,
+        xen.cap('hv.console-io.domu-write').fact,
+        xen.debugFact,
+      );
     }
   }
 

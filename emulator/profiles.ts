@@ -15,7 +15,12 @@ import { XenBuild } from './xen/build.ts';
 export function resolveGlob(pattern: string): string | undefined {
   if (!/[*?]/.test(pattern)) return existsSync(pattern) ? pattern : undefined;
   const dir = dirname(pattern);
-  const re = new RegExp(`^${basename(pattern).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${basename(pattern)
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -33,7 +38,11 @@ export async function xenBuildOf(id: string, profile: XenProfile): Promise<XenBu
   let hv: ImageInfo | undefined;
   if (imagePath) hv = await inspectFile(imagePath, configPath ? { config: configPath } : {});
   const config = hv?.config;
-  return new XenBuild(id, profile, imagePath || configPath ? { hypervisor: hv?.hypervisor, imagePath, config, configPath: configPath ?? hv?.configSource } : undefined);
+  return new XenBuild(
+    id,
+    profile,
+    imagePath || configPath ? { hypervisor: hv?.hypervisor, imagePath, config, configPath: configPath ?? hv?.configSource } : undefined,
+  );
 }
 
 export async function kernelModelOf(id: string, profile: KernelProfile): Promise<KernelModel> {

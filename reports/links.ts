@@ -23,7 +23,11 @@ function repoOfPart(part: string): SourceRepo | undefined {
   if (at) {
     const [, path, tag] = at as unknown as [string, string, string];
     if (/^(xen|tools|docs|buildconfigs|extras|stubdom)\/|^Config\.mk$/.test(path) || /^RELEASE-|-branched$/.test(tag)) return 'xen';
-    if (/^(arch|drivers|include|kernel|mm|fs|Documentation|init|lib|scripts|net|block|security|sound|virt)\//.test(path) || /^v\d/.test(tag)) return 'linux';
+    if (
+      /^(arch|drivers|include|kernel|mm|fs|Documentation|init|lib|scripts|net|block|security|sound|virt)\//.test(path) ||
+      /^v\d/.test(tag)
+    )
+      return 'linux';
   }
   // no path @ tag: a part that starts with a tree's path, or names a tree's tag (`xen/arch/ia64 absent @ RELEASE-4.2.0`)
   if (/^(xen|tools|docs|buildconfigs|stubdom)\/\S/.test(s) || /@\s*RELEASE-/.test(s)) return 'xen';
@@ -52,7 +56,8 @@ function urlOfPart(part: string, repo: SourceRepo | undefined): string | undefin
   if (at && !at[2]!.includes('-xen')) {
     const [, path, tag] = at as unknown as [string, string, string];
     if (own === 'xen') return `${XEN_GITWEB};a=blob;f=${encodeURIComponent(path.replace(/\/$/, ''))};hb=${encodeURIComponent(xenTag(tag))}`;
-    if (own === 'linux') return `${LINUX_GIT}/tree/${path.split('/').filter(Boolean).map(encodeURIComponent).join('/')}?h=${encodeURIComponent(/^\d/.test(tag) ? `v${tag}` : tag)}`;
+    if (own === 'linux')
+      return `${LINUX_GIT}/tree/${path.split('/').filter(Boolean).map(encodeURIComponent).join('/')}?h=${encodeURIComponent(/^\d/.test(tag) ? `v${tag}` : tag)}`;
   }
   return undefined;
 }

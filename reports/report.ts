@@ -22,7 +22,11 @@ export interface ReportOutcome {
   allureSkipped?: string;
 }
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * `pvmatrix report`: from DIR/results.json, writes DIR/matrix.html (always first: it needs
@@ -42,7 +46,10 @@ export async function makeReports(o: ReportOptions): Promise<ReportOutcome> {
 
   const collector = new SummaryCollector();
   for (const c of file.cells) collector.add(c);
-  await writeSummary(o.out, renderSummary({ run: file.run, summary: file.summary, failures: collector.failures, byCategory: collector.byCategory }));
+  await writeSummary(
+    o.out,
+    renderSummary({ run: file.run, summary: file.summary, failures: collector.failures, byCategory: collector.byCategory }),
+  );
   written.push(join(o.out, 'summary.md'));
 
   const junit = join(o.out, 'junit.xml');

@@ -43,7 +43,9 @@ export async function readResultsFile(path: string): Promise<ResultsFile> {
     text = await readFile(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a results.json' : `cannot read (${code ?? String(e)})`}`);
+    throw new InputError(
+      `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a results.json' : `cannot read (${code ?? String(e)})`}`,
+    );
   }
   return parseResultsText(text, path);
 }
@@ -57,7 +59,9 @@ export function parseResultsText(text: string, path: string): ResultsFile {
   }
   const schema = (data as { schema?: unknown } | null)?.schema;
   if (typeof data !== 'object' || data === null || schema !== RESULTS_SCHEMA) {
-    throw new InputError(`${path}: not a pvmatrix results file (expected "schema": "${RESULTS_SCHEMA}", found ${schema === undefined ? 'no schema key' : JSON.stringify(schema)})`);
+    throw new InputError(
+      `${path}: not a pvmatrix results file (expected "schema": "${RESULTS_SCHEMA}", found ${schema === undefined ? 'no schema key' : JSON.stringify(schema)})`,
+    );
   }
   const parsed = ResultsFile.safeParse(data);
   if (!parsed.success) {
@@ -65,7 +69,9 @@ export function parseResultsText(text: string, path: string): ResultsFile {
     const where = issue.path.length ? issue.path.join('.') : '(top level)';
     const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : '';
     const missing = /received undefined/.test(issue.message);
-    throw new InputError(`${path}: ${where}: ${missing ? `missing (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})` : issue.message}${more}`);
+    throw new InputError(
+      `${path}: ${where}: ${missing ? `missing (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})` : issue.message}${more}`,
+    );
   }
   return parsed.data;
 }

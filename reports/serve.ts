@@ -32,7 +32,11 @@ export async function serveDir(root: string, port = 0): Promise<{ server: Server
       if (file !== base && !file.startsWith(base + sep)) throw Object.assign(new Error('outside'), { code: 'EACCES' });
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const s = await stat(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream', 'content-length': s.size, 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'content-length': s.size,
+        'cache-control': 'no-store',
+      });
       if (req.method === 'HEAD') res.end();
       else createReadStream(file).pipe(res);
     } catch (e) {

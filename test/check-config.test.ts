@@ -8,7 +8,9 @@ import { checkConfigCommand } from '../runner/cli/commands/check-config.ts';
 import { pvmatrix } from './support/spawn-cli.ts';
 
 const DEBIAN_CONFIG = '/boot/config-6.1.0-56-amd64';
-const skip = !existsSync(DEBIAN_CONFIG) && `${DEBIAN_CONFIG} is not installed (apt install linux-image-6.1.0-56-amd64): Debian's real config cannot be checked`;
+const skip =
+  !existsSync(DEBIAN_CONFIG) &&
+  `${DEBIAN_CONFIG} is not installed (apt install linux-image-6.1.0-56-amd64): Debian's real config cannot be checked`;
 const dir = mkdtempSync(join(tmpdir(), 'pvmatrix-check-config-'));
 
 async function run(argv: string[]): Promise<{ code: number; out: string }> {
@@ -43,7 +45,8 @@ test('without XEN_DOM0 the check fails and shows the dependency chain of 6.1', {
   assert.match(r.out, /MISSING\s+XEN_DOM0/);
   assert.match(r.out, /TODO XEN_DOM0 -> y "Xen Dom0 support" in Processor type and features -> Linux guest support -> Xen guest support/);
   // The chain names what makes it visible: XEN_PV (and XEN, its parent), ACPI, X86_IO_APIC.
-  for (const dep of ['XEN_PV=y', 'XEN=y', 'ACPI=y', 'X86_IO_APIC=y', 'SWIOTLB_XEN=y']) assert.ok(r.out.includes(`ok ${dep}`), `${dep} in the chain:\n${r.out}`);
+  for (const dep of ['XEN_PV=y', 'XEN=y', 'ACPI=y', 'X86_IO_APIC=y', 'SWIOTLB_XEN=y'])
+    assert.ok(r.out.includes(`ok ${dep}`), `${dep} in the chain:\n${r.out}`);
   assert.match(r.out, /1 option to fix for dom0 \+ xenfs: XEN_DOM0/);
 });
 
@@ -113,7 +116,10 @@ test('pvmatrix check-config is registered and exits 2 on bad input, 1 when somet
   assert.match(bad.stderr, /no such file/);
   assert.doesNotMatch(bad.stderr, /at .*\.ts:\d+/, 'no stack trace');
   const file = join(dir, 'domu.config');
-  writeFileSync(file, '# Linux/x86 2.6.30 Kernel Configuration\nCONFIG_X86_32=y\nCONFIG_X86_PAE=y\nCONFIG_PARAVIRT_GUEST=y\nCONFIG_XEN=y\n');
+  writeFileSync(
+    file,
+    '# Linux/x86 2.6.30 Kernel Configuration\nCONFIG_X86_32=y\nCONFIG_X86_PAE=y\nCONFIG_PARAVIRT_GUEST=y\nCONFIG_XEN=y\n',
+  );
   const r = pvmatrix(['check-config', file, '--role', 'domU'], dir);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /Linux 2\.6\.30 \(mainline, x86_32-pae\)/);

@@ -39,17 +39,26 @@ function workspace(root: string, name: string): string {
 function shims(root: string): string {
   const dir = join(root, 'shims');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'npx'), `#!/bin/sh\nif [ "$1" = pvmatrix ]; then shift; exec "${process.execPath}" "${BIN}" "$@"; fi\necho "npx $*: not part of this simulation" >&2; exit 127\n`);
+  writeFileSync(
+    join(dir, 'npx'),
+    `#!/bin/sh\nif [ "$1" = pvmatrix ]; then shift; exec "${process.execPath}" "${BIN}" "$@"; fi\necho "npx $*: not part of this simulation" >&2; exit 127\n`,
+  );
   chmodSync(join(dir, 'npx'), 0o755);
   return dir;
 }
 
 function sh(script: string, cwd: string, env: Record<string, string>, shims: string): { code: number | null; out: string } {
-  const r = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd, env: { ...process.env, ...env, PATH: `${shims}:${process.env.PATH}` }, encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], {
+    cwd,
+    env: { ...process.env, ...env, PATH: `${shims}:${process.env.PATH}` },
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { summary: Record<string, number>; cells: { id: string }[] };
+const results = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { summary: Record<string, number>; cells: { id: string }[] };
 const isNpmCi = (line: string) => /^npm ci\b/.test(line.trim());
 
 /** The same matrix run whole, in one job: what the merged shards must add up to. */
@@ -73,12 +82,23 @@ function checkMerged(merged: string, whole: { summary: Record<string, number> },
 }
 
 const java = Boolean(javaVersion());
-if (!java) console.error('\n*** SKIPPING the Allure report part of test/ci-examples.test.ts: no Java (apt-get install default-jre-headless) ***\n');
+if (!java)
+  console.error('\n*** SKIPPING the Allure report part of test/ci-examples.test.ts: no Java (apt-get install default-jre-headless) ***\n');
 
-test('docs/ci/github-actions.yml: 4 shard jobs, then merge and report; the failing cell fails the workflow after the reports', { timeout: 600_000 }, () => {
+test('docs/ci/github-actions.yml: 4 shard jobs, then merge and report; the failing cell fails the workflow after the reports', {
+  timeout: 600_000,
+}, () => {
   const root = writeTree({ 'repo/matrix.yaml': MATRIX, 'repo/scenarios/boot.yaml': BOOT_SCENARIO });
   const bin = shims(root);
-  const wf = parse(readFileSync(join(ROOT, 'docs', 'ci', 'github-actions.yml'), 'utf8')) as { jobs: Record<string, { steps: { run?: string; id?: string; if?: string; uses?: string; with?: Record<string, unknown> }[]; strategy?: { matrix: { shard: number[] } } }> };
+  const wf = parse(readFileSync(join(ROOT, 'docs', 'ci', 'github-actions.yml'), 'utf8')) as {
+    jobs: Record<
+      string,
+      {
+        steps: { run?: string; id?: string; if?: string; uses?: string; with?: Record<string, unknown> }[];
+        strategy?: { matrix: { shard: number[] } };
+      }
+    >;
+  };
   const { shard, merge } = wf.jobs as Record<string, NonNullable<(typeof wf.jobs)[string]>>;
   assert.deepEqual(shard!.strategy!.matrix.shard, [1, 2, 3, 4]);
   const shardsDir = join(root, 'merge-job', 'shards');
@@ -113,7 +133,13 @@ test('docs/ci/github-actions.yml: 4 shard jobs, then merge and report; the faili
     const output = join(ws, '.github-output');
     writeFileSync(output, '');
     const r = sh(script, ws, { GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary }, bin);
-    if (step.id) outputs[step.id] = Object.fromEntries(readFileSync(output, 'utf8').split('\n').filter(Boolean).map((l) => l.split('=', 2) as [string, string]));
+    if (step.id)
+      outputs[step.id] = Object.fromEntries(
+        readFileSync(output, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split('=', 2) as [string, string]),
+      );
     if (step.run.trim().startsWith('exit')) verdict = r.code;
     else assert.equal(r.code, 0, `merge job: ${script}\n${r.out}`);
   }
@@ -128,7 +154,10 @@ test('docs/ci/github-actions.yml: 4 shard jobs, then merge and report; the faili
 test('docs/ci/gitlab-ci.yml: parallel: 4, then the merge job; its exit is the merge verdict', { timeout: 600_000 }, () => {
   const root = writeTree({ 'repo/matrix.yaml': MATRIX, 'repo/scenarios/boot.yaml': BOOT_SCENARIO });
   const bin = shims(root);
-  const ci = parse(readFileSync(join(ROOT, 'docs', 'ci', 'gitlab-ci.yml'), 'utf8')) as Record<string, { script?: string[]; parallel?: number; artifacts?: { paths: string[]; reports?: { junit?: string } } }> & { default: { before_script: string[] } };
+  const ci = parse(readFileSync(join(ROOT, 'docs', 'ci', 'gitlab-ci.yml'), 'utf8')) as Record<
+    string,
+    { script?: string[]; parallel?: number; artifacts?: { paths: string[]; reports?: { junit?: string } } }
+  > & { default: { before_script: string[] } };
   assert.ok(ci.default.before_script.every(isNpmCi), 'before_script only installs');
   const job = ci.pvmatrix!;
   assert.equal(job.parallel, SHARDS);

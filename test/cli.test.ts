@@ -24,8 +24,26 @@ const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 
 const Results = z.object({
   schema: z.literal('pvmatrix/results@1'),
-  run: z.object({ started: z.string(), finished: z.string(), backend: z.string(), shard: z.string().optional(), matrix: z.string(), version: z.string() }),
-  summary: z.object({ cells: z.number(), passed: z.number(), failed: z.number(), broken: z.number(), skipped: z.number(), works: z.number(), unsupported: z.number(), flaky: z.number() }).strict(),
+  run: z.object({
+    started: z.string(),
+    finished: z.string(),
+    backend: z.string(),
+    shard: z.string().optional(),
+    matrix: z.string(),
+    version: z.string(),
+  }),
+  summary: z
+    .object({
+      cells: z.number(),
+      passed: z.number(),
+      failed: z.number(),
+      broken: z.number(),
+      skipped: z.number(),
+      works: z.number(),
+      unsupported: z.number(),
+      flaky: z.number(),
+    })
+    .strict(),
   axes: z.array(z.object({ name: z.string(), values: z.array(z.object({ id: z.string(), label: z.string() })) })),
   cells: z.array(CellResult),
 });
@@ -64,7 +82,11 @@ test('--version and --help in a real process; --help for every command', async (
   const help = pvmatrix(['--help'], dir);
   assert.equal(help.code, 0);
   for (const name of ['validate', 'list', 'run']) assert.match(help.stdout, new RegExp(`^  ${name} +\\S`, 'm'));
-  for (const [name, run] of [['validate', validate], ['list', list], ['run', (argv: string[], io: Io) => runCommand(argv, { io, backends: {}, sinks: () => [] })]] as const) {
+  for (const [name, run] of [
+    ['validate', validate],
+    ['list', list],
+    ['run', (argv: string[], io: Io) => runCommand(argv, { io, backends: {}, sinks: () => [] })],
+  ] as const) {
     for (const flag of ['--help', '-h']) {
       const io = quietIo();
       assert.equal(await run([flag], io), 0);
@@ -77,13 +99,16 @@ test('usage mistakes exit 2 with a did-you-mean and no stack trace', async () =>
   const dir = project();
   const spawned = pvmatrix(['lsit'], dir);
   assert.deepEqual([spawned.code, spawned.stdout], [2, '']);
-  assert.equal(spawned.stderr, 'unknown command "lsit" (did you mean "list"?); commands: ' + Object.keys(commands).join(', ') + '\n');
+  assert.equal(spawned.stderr, `unknown command "lsit" (did you mean "list"?); commands: ${Object.keys(commands).join(', ')}\n`);
   const cases: [string[], RegExp][] = [
     [[], /^pvmatrix \S+: compatibility matrix/],
     [['--verison'], /^unknown option --verison \(did you mean "--version"\?\)/],
     [['list', '--fitler', 'xen=3.4'], /^list: unknown option --fitler \(did you mean "--filter"\?\); see: pvmatrix list --help/],
     [['list', '--matrix'], /^list: option '--matrix <value>' argument missing/],
-    [['run', '--backend', 'emu', '--matrix', join(dir, 'matrix.yaml')], /^--backend emu: unknown backend \(did you mean "emulator"\?\); backends: emulator, qemu/],
+    [
+      ['run', '--backend', 'emu', '--matrix', join(dir, 'matrix.yaml')],
+      /^--backend emu: unknown backend \(did you mean "emulator"\?\); backends: emulator, qemu/,
+    ],
     [['validate', '--matrix', join(dir, 'nope.yaml')], /nope\.yaml:1:1: cannot read the matrix file .*nope\.yaml: no such file/],
   ];
   for (const [args, message] of cases) {
@@ -118,22 +143,37 @@ test('validate prints a summary; list prints a table or JSON of the same cells',
   assert.equal(v.text(), `${matrix}: valid: ${CELLS} cells (${EXCLUDED} excluded), 2 scenarios, 4 axes\n`);
   const table = quietIo();
   assert.equal(await list(['--matrix', matrix, '--filter', 'xen=3.3', '--filter', 'kernel=6.1', '--scenario', 'xenfs'], table), 0);
-  assert.deepEqual(table.text().split('\n').map((l) => l.trimEnd()), [
-    'xen            kernel  format   role  scenario  expected',
-    '3.3            6.1     bzImage  dom0  xenfs     skipped: Linux 6.1 needs Xen 3.4 or later',
-    '3.3            6.1     vmlinux  dom0  xenfs     skipped: Linux 6.1 needs Xen 3.4 or later',
-    '2 cells (2 excluded)',
-    '',
-  ]);
+  assert.deepEqual(
+    table
+      .text()
+      .split('\n')
+      .map((l) => l.trimEnd()),
+    [
+      'xen            kernel  format   role  scenario  expected',
+      '3.3            6.1     bzImage  dom0  xenfs     skipped: Linux 6.1 needs Xen 3.4 or later',
+      '3.3            6.1     vmlinux  dom0  xenfs     skipped: Linux 6.1 needs Xen 3.4 or later',
+      '2 cells (2 excluded)',
+      '',
+    ],
+  );
   // The JSON list, from a real process in the matrix's folder (default --matrix).
   const json = pvmatrix(['list', '--json'], dir);
   assert.equal(json.code, 0);
   assert.equal(json.stderr, `${CELLS} cells (${EXCLUDED} excluded)\n`);
-  const rows = JSON.parse(json.stdout) as { id: string; axes: Record<string, string>; expected: string; expectedFrom: string; excluded?: { reason: string } }[];
+  const rows = JSON.parse(json.stdout) as {
+    id: string;
+    axes: Record<string, string>;
+    expected: string;
+    expectedFrom: string;
+    excluded?: { reason: string };
+  }[];
   assert.equal(rows.length, CELLS);
   assert.equal(rows.filter((r) => r.excluded).length, EXCLUDED);
   const dom0 = rows.find((r) => r.id === 'xen=3.3/kernel=2.6.30/format=bzImage/role=dom0/scenario=boot')!;
-  assert.deepEqual([dom0.expected, dom0.expectedFrom, dom0.axes], ['unsupported', 'matrix.yaml:15', { xen: '3.3', kernel: '2.6.30', format: 'bzImage', role: 'dom0' }]);
+  assert.deepEqual(
+    [dom0.expected, dom0.expectedFrom, dom0.axes],
+    ['unsupported', 'matrix.yaml:15', { xen: '3.3', kernel: '2.6.30', format: 'bzImage', role: 'dom0' }],
+  );
 });
 
 test('run with the default backend writes a results.json that follows the contract; bad input leaves it untouched', async () => {
@@ -149,27 +189,53 @@ test('run with the default backend writes a results.json that follows the contra
   assert.equal(results.cells.filter((c) => c.status === 'failed').length, s.failed);
   assert.equal(results.run.backend, 'emulator');
   assert.equal(results.run.version, VERSION);
-  assert.deepEqual(results.axes[0], { name: 'xen', values: [{ id: '3.3', label: '3.3' }, { id: '3.4', label: '3.4' }, { id: 'debian12-4.17', label: 'Debian 12 Xen 4.17' }] });
+  assert.deepEqual(results.axes[0], {
+    name: 'xen',
+    values: [
+      { id: '3.3', label: '3.3' },
+      { id: '3.4', label: '3.4' },
+      { id: 'debian12-4.17', label: 'Debian 12 Xen 4.17' },
+    ],
+  });
   const excluded = results.cells.filter((c) => c.outcome === 'skipped');
   assert.ok(excluded.length >= EXCLUDED);
   const ex = results.cells.find((c) => c.id === 'xen=3.3/kernel=6.1/format=vmlinux/role=domU/scenario=boot')!;
-  assert.deepEqual([ex.status, ex.reason, ex.facts], ['skipped', 'Linux 6.1 needs Xen 3.4 or later', [{ text: 'Linux 6.1 needs Xen 3.4 or later', source: 'arch/x86/xen/Kconfig', verified: true }]]);
+  assert.deepEqual(
+    [ex.status, ex.reason, ex.facts],
+    [
+      'skipped',
+      'Linux 6.1 needs Xen 3.4 or later',
+      [{ text: 'Linux 6.1 needs Xen 3.4 or later', source: 'arch/x86/xen/Kconfig', verified: true }],
+    ],
+  );
   assert.match(r.stdout, new RegExp(`^${CELLS} cells: ${s.passed} passed, ${s.failed} failed, ${s.broken} broken, ${s.skipped} skipped`));
 
   const before = readFileSync(join(dir, 'out', 'results.json'));
   const bad = pvmatrix(['run', '--matrix', 'scenarios/boot.yaml'], dir);
   assert.equal(bad.code, 2);
-  for (const args of [['--baseline', 'missing.json'], ['--shard', '4/3'], ['--filter', 'xen=9.9'], ['--backend', 'nope']]) {
-    assert.equal(await main(['run', '--matrix', join(dir, 'matrix.yaml'), '--out', join(dir, 'out'), ...args], quietIo()), 2, args.join(' '));
+  for (const args of [
+    ['--baseline', 'missing.json'],
+    ['--shard', '4/3'],
+    ['--filter', 'xen=9.9'],
+    ['--backend', 'nope'],
+  ]) {
+    assert.equal(
+      await main(['run', '--matrix', join(dir, 'matrix.yaml'), '--out', join(dir, 'out'), ...args], quietIo()),
+      2,
+      args.join(' '),
+    );
   }
   assert.deepEqual(readFileSync(join(dir, 'out', 'results.json')), before);
 
   // The reproducer of a cell runs that cell alone.
   const cell = results.cells.find((c) => c.id === 'xen=debian12-4.17/kernel=6.1/format=bzImage/role=dom0/scenario=xenfs')!;
-  const command = cell.reproducer.replace(/^npx pvmatrix /, `'${process.execPath}' '${join(ROOT, 'bin', 'pvmatrix.js')}' `) + ' --out again';
+  const command = `${cell.reproducer.replace(/^npx pvmatrix /, `'${process.execPath}' '${join(ROOT, 'bin', 'pvmatrix.js')}' `)} --out again`;
   const again = spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8' });
   assert.ok(again.status === 0 || again.status === 1, again.stderr);
-  assert.deepEqual(readResults(join(dir, 'again')).cells.map((c) => c.id), [cell.id]);
+  assert.deepEqual(
+    readResults(join(dir, 'again')).cells.map((c) => c.id),
+    [cell.id],
+  );
 });
 
 test('run --shard 1/3, 2/3 and 3/3 together cover every cell exactly once', async () => {
@@ -177,7 +243,11 @@ test('run --shard 1/3, 2/3 and 3/3 together cover every cell exactly once', asyn
   const seen: string[] = [];
   for (let k = 1; k <= 3; k++) {
     const out = join(dir, `shard${k}`);
-    const code = await runCommand(['--matrix', join(dir, 'matrix.yaml'), '--shard', `${k}/3`, '--out', out], { io: quietIo(), backends: backendFactories, sinks: () => [] });
+    const code = await runCommand(['--matrix', join(dir, 'matrix.yaml'), '--shard', `${k}/3`, '--out', out], {
+      io: quietIo(),
+      backends: backendFactories,
+      sinks: () => [],
+    });
     const results = readResults(out);
     assert.equal(code, results.summary.failed + results.summary.broken > 0 ? 1 : 0);
     assert.equal(results.run.shard, `${k}/3`);
@@ -222,12 +292,27 @@ test('every cell as expected: exit 0; excluded cells never reach the backend; si
   const { code, io } = await runWith(dir, backend, [], { sinks: () => [sink] });
   assert.equal(code, 0, io.text());
   const results = readResults(join(dir, 'out'));
-  assert.deepEqual(results.summary, { cells: CELLS, passed: CELLS - EXCLUDED, failed: 0, broken: 0, skipped: EXCLUDED, works: CELLS - EXCLUDED - 2, unsupported: 2, flaky: 0 });
+  assert.deepEqual(results.summary, {
+    cells: CELLS,
+    passed: CELLS - EXCLUDED,
+    failed: 0,
+    broken: 0,
+    skipped: EXCLUDED,
+    works: CELLS - EXCLUDED - 2,
+    unsupported: 2,
+    flaky: 0,
+  });
   assert.equal(backend.ran.length, CELLS - EXCLUDED);
   assert.ok(backend.ran.every((id) => !/xen=3\.3\/kernel=6\.1/.test(id)));
   const cell = results.cells.find((c) => c.id === 'xen=3.3/kernel=2.6.30/format=bzImage/role=dom0/scenario=boot')!;
-  assert.deepEqual([cell.outcome, cell.expected, cell.expectedFrom, cell.status], ['unsupported', 'unsupported', 'matrix.yaml:15', 'passed']);
-  assert.equal(cell.reproducer, `npx pvmatrix run --matrix ${join(dir, 'matrix.yaml')} --grep '^xen=3\\.3/kernel=2\\.6\\.30/format=bzImage/role=dom0/scenario=boot$' --backend double`);
+  assert.deepEqual(
+    [cell.outcome, cell.expected, cell.expectedFrom, cell.status],
+    ['unsupported', 'unsupported', 'matrix.yaml:15', 'passed'],
+  );
+  assert.equal(
+    cell.reproducer,
+    `npx pvmatrix run --matrix ${join(dir, 'matrix.yaml')} --grep '^xen=3\\.3/kernel=2\\.6\\.30/format=bzImage/role=dom0/scenario=boot$' --backend double`,
+  );
   assert.deepEqual(events[0], 'begin double');
   assert.equal(events.filter((e) => e.startsWith('add')).length, CELLS);
   assert.ok(events.includes('add passed 1') && events.includes('add skipped 0'));
@@ -238,7 +323,10 @@ test('a regression, an unexpected fix and a reason that misses `because` fail; a
   const dir = project();
   const backend = new TableBackendDouble(
     [
-      { when: { xen: '3.4', role: 'domU', format: 'vmlinux', kernel: '6.1' }, result: { outcome: 'unsupported', reason: 'balloon driver missing' } },
+      {
+        when: { xen: '3.4', role: 'domU', format: 'vmlinux', kernel: '6.1' },
+        result: { outcome: 'unsupported', reason: 'balloon driver missing' },
+      },
       { when: { xen: '3.3', role: 'dom0', format: 'bzImage', kernel: '2.6.30' }, result: { outcome: 'works' } },
       { when: { role: 'dom0', format: 'bzImage', xen: '3.3' }, result: { outcome: 'unsupported', reason: 'out of memory' } },
     ],
@@ -252,8 +340,18 @@ test('a regression, an unexpected fix and a reason that misses `because` fail; a
   assert.deepEqual(status('xen=3.3/kernel=2.6.30/format=bzImage/role=dom0/scenario=boot'), ['works', 'failed']);
   assert.deepEqual(status('xen=3.3/kernel=2.6.30/format=bzImage/role=dom0/scenario=xenfs'), ['works', 'failed']);
   const broken = byId.get('xen=debian12-4.17/kernel=6.1/format=vmlinux/role=dom0/scenario=xenfs')!;
-  assert.deepEqual([broken.outcome, broken.status, broken.reason], ['broken', 'broken', 'table-double backend failed: double told to fail on xen=debian12-4.17/kernel=6.1/format=vmlinux/role=dom0/scenario=xenfs']);
-  assert.match(io.text(), /^failed: xen=3\.4\/kernel=6\.1\/format=vmlinux\/role=domU\/scenario=boot\n  balloon driver missing\n  npx pvmatrix run/m);
+  assert.deepEqual(
+    [broken.outcome, broken.status, broken.reason],
+    [
+      'broken',
+      'broken',
+      'table-double backend failed: double told to fail on xen=debian12-4.17/kernel=6.1/format=vmlinux/role=dom0/scenario=xenfs',
+    ],
+  );
+  assert.match(
+    io.text(),
+    /^failed: xen=3\.4\/kernel=6\.1\/format=vmlinux\/role=domU\/scenario=boot\n {2}balloon driver missing\n {2}npx pvmatrix run/m,
+  );
 });
 
 test('a bug is reported as an internal error with its stack (exit 1); a user error without one (exit 2)', async () => {
@@ -286,12 +384,19 @@ test('a baseline sets the expectation of the cells it holds', async () => {
   assert.equal(first.summary.failed, 12);
   const baseline = join(dir, 'baseline.json');
   spawnSync('cp', [join(dir, 'out', 'results.json'), baseline]);
-  const { code } = await runWith(dir, new TableBackendDouble([{ when: { xen: '3.4' }, result: { outcome: 'unsupported', reason: 'no' } }, ...AS_EXPECTED]), ['--baseline', baseline]);
+  const { code } = await runWith(
+    dir,
+    new TableBackendDouble([{ when: { xen: '3.4' }, result: { outcome: 'unsupported', reason: 'no' } }, ...AS_EXPECTED]),
+    ['--baseline', baseline],
+  );
   assert.equal(code, 0);
   const second = readResults(join(dir, 'out'));
   const cell = second.cells.find((c) => c.id === 'xen=3.4/kernel=6.1/format=vmlinux/role=domU/scenario=boot')!;
   assert.deepEqual([cell.expected, cell.expectedFrom, cell.status], ['unsupported', 'baseline', 'passed']);
-  await assert.rejects(runWith(dir, new TableBackendDouble([]), ['--baseline', join(dir, 'matrix.yaml')]), (e: unknown) => e instanceof UserError && /not a pvmatrix results file|--baseline/.test((e as Error).message));
+  await assert.rejects(
+    runWith(dir, new TableBackendDouble([]), ['--baseline', join(dir, 'matrix.yaml')]),
+    (e: unknown) => e instanceof UserError && /not a pvmatrix results file|--baseline/.test((e as Error).message),
+  );
 });
 
 test('a grouping backend gets its groups; an aborted run returns 130 and writes a partial results.json', async () => {
@@ -305,7 +410,12 @@ test('a grouping backend gets its groups; an aborted run returns 130 and writes 
   assert.equal(changes + 1, new Set(keys).size);
 
   const controller = new AbortController();
-  const slow = new TableBackendDouble(AS_EXPECTED, { throwFor: () => (controller.abort(), false) });
+  const slow = new TableBackendDouble(AS_EXPECTED, {
+    throwFor: () => {
+      controller.abort();
+      return false;
+    },
+  });
   const { code } = await runWith(dir, slow, [], { signal: controller.signal });
   assert.equal(code, 130);
   // Interrupted (docs/scale.md): a valid results.json marked partial, holding only cells that finished.

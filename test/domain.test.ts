@@ -5,7 +5,14 @@ import { XenProfile, KernelProfile } from '../domain/profiles.ts';
 
 test('a step is a map with one action key, normalised for backends', () => {
   const step = normaliseStep(StepSchema.parse({ read: '/sys/x', expect: { equals: 98304, within: '5s' } }));
-  assert.deepEqual(step, { action: 'read', args: '/sys/x', expect: { equals: 98304, within: '5s' }, on: 'guest', title: undefined, as: undefined });
+  assert.deepEqual(step, {
+    action: 'read',
+    args: '/sys/x',
+    expect: { equals: 98304, within: '5s' },
+    on: 'guest',
+    title: undefined,
+    as: undefined,
+  });
   assert.equal(normaliseStep(StepSchema.parse({ boot: null })).action, 'boot');
 });
 

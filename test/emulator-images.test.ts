@@ -9,10 +9,31 @@ import { run } from './support/emulator-cells.ts';
 
 after(() => removeTemps());
 
-const config = buildKconfig({ XEN: 'y', XEN_PV: 'y', XEN_DOM0: 'y', PARAVIRT: 'y', HYPERVISOR_GUEST: 'y', X86_64: 'y', ACPI: 'y', PCI: 'y', X86_IO_APIC: 'y', SMP: 'y', HOTPLUG_CPU: 'y', XEN_BALLOON: 'y' }, 'Linux/x86 3.14.0 Kernel Configuration');
+const config = buildKconfig(
+  {
+    XEN: 'y',
+    XEN_PV: 'y',
+    XEN_DOM0: 'y',
+    PARAVIRT: 'y',
+    HYPERVISOR_GUEST: 'y',
+    X86_64: 'y',
+    ACPI: 'y',
+    PCI: 'y',
+    X86_IO_APIC: 'y',
+    SMP: 'y',
+    HOTPLUG_CPU: 'y',
+    XEN_BALLOON: 'y',
+  },
+  'Linux/x86 3.14.0 Kernel Configuration',
+);
 
 test('a SUPPORTED_FEATURES note without the dom0 bit: Xen 4.2+ refuses it as dom0, 4.1 does not check', async () => {
-  const elf = buildElf({ class: 64, machine: 'x86_64', notes: linuxXenNotes({ is64: true, dom0: false }), strings: ['Linux version 3.14.0-synthetic (builder@pvmatrix) #1 SMP'] });
+  const elf = buildElf({
+    class: 64,
+    machine: 'x86_64',
+    notes: linuxXenNotes({ is64: true, dom0: false }),
+    strings: ['Linux version 3.14.0-synthetic (builder@pvmatrix) #1 SMP'],
+  });
   const t = writeTemp({ vmlinux: elf, config });
   const profile = { image: t.path('vmlinux'), config: t.path('config') };
   const cell = { kernel: '3.14', kernelProfile: profile, format: 'vmlinux', arch: 'x86_64', role: 'dom0', scenario: 'boot' } as const;
@@ -25,8 +46,16 @@ test('a SUPPORTED_FEATURES note without the dom0 bit: Xen 4.2+ refuses it as dom
 });
 
 test('a real bzImage: its header protocol and payload compression decide, byte for byte', async () => {
-  const elf = buildElf({ class: 64, machine: 'x86_64', notes: linuxXenNotes({ is64: true }), strings: ['Linux version 2.6.32-synthetic (builder@pvmatrix) #1 SMP'] });
-  const t = writeTemp({ old: await buildBzImage({ protocol: '2.07', compression: 'gzip', elf }), bz2: await buildBzImage({ protocol: '2.10', compression: 'bzip2', elf }) });
+  const elf = buildElf({
+    class: 64,
+    machine: 'x86_64',
+    notes: linuxXenNotes({ is64: true }),
+    strings: ['Linux version 2.6.32-synthetic (builder@pvmatrix) #1 SMP'],
+  });
+  const t = writeTemp({
+    old: await buildBzImage({ protocol: '2.07', compression: 'gzip', elf }),
+    bz2: await buildBzImage({ protocol: '2.10', compression: 'bzip2', elf }),
+  });
   const cell = { kernel: '2.6.32', format: 'bzImage', arch: 'x86_64', role: 'domU', scenario: 'boot' } as const;
   const [old, bz39, bz40] = await run(
     { ...cell, xen: '4.0', kernelProfile: { image: t.path('old') } },
@@ -42,12 +71,41 @@ test('a real bzImage: its header protocol and payload compression decide, byte f
 
 test('an ELF without Xen notes or __xen_guest is not a PV kernel; a non-PAE 32-bit one needs a non-PAE hypervisor', async () => {
   const plain = buildElf({ class: 64, machine: 'x86_64', strings: ['Linux version 3.0.0-native (builder@pvmatrix) #1 SMP'] });
-  const nonpae = buildElf({ class: 32, machine: 'x86', notes: linuxXenNotes({ is64: false, pae: 'no' }), strings: ['Linux version 2.6.24-synthetic (builder@pvmatrix) #1 SMP'] });
+  const nonpae = buildElf({
+    class: 32,
+    machine: 'x86',
+    notes: linuxXenNotes({ is64: false, pae: 'no' }),
+    strings: ['Linux version 2.6.24-synthetic (builder@pvmatrix) #1 SMP'],
+  });
   const t = writeTemp({ plain, nonpae });
   const [native, old, modern] = await run(
-    { xen: '4.0', kernel: '3.0', format: 'vmlinux', arch: 'x86_64', role: 'domU', scenario: 'boot', kernelProfile: { image: t.path('plain') } },
-    { xen: '3.2', kernel: '2.6.24', format: 'vmlinux', arch: 'x86_32', role: 'domU', scenario: 'boot', kernelProfile: { image: t.path('nonpae') } },
-    { xen: '3.3', kernel: '2.6.24', format: 'vmlinux', arch: 'x86_32', role: 'domU', scenario: 'boot', kernelProfile: { image: t.path('nonpae') } },
+    {
+      xen: '4.0',
+      kernel: '3.0',
+      format: 'vmlinux',
+      arch: 'x86_64',
+      role: 'domU',
+      scenario: 'boot',
+      kernelProfile: { image: t.path('plain') },
+    },
+    {
+      xen: '3.2',
+      kernel: '2.6.24',
+      format: 'vmlinux',
+      arch: 'x86_32',
+      role: 'domU',
+      scenario: 'boot',
+      kernelProfile: { image: t.path('nonpae') },
+    },
+    {
+      xen: '3.3',
+      kernel: '2.6.24',
+      format: 'vmlinux',
+      arch: 'x86_32',
+      role: 'domU',
+      scenario: 'boot',
+      kernelProfile: { image: t.path('nonpae') },
+    },
   );
   assert.equal(native!.outcome, 'unsupported');
   assert.match(native!.reason!, /neither Xen ELF notes nor a __xen_guest section/);

@@ -35,10 +35,23 @@ test('versions: pre-releases sort before their release; backports reach point re
 });
 
 test('Kconfig: dependencies are evaluated and enforced per version, tree and arch', () => {
-  assert.equal(evalDepends('X86_64 || (X86_32 && X86_PAE)', (s) => s === 'X86_32'), false);
-  assert.equal(evalDepends('X86_64 || (X86_32 && X86_PAE)', (s) => s === 'X86_32' || s === 'X86_PAE'), true);
-  assert.equal(evalDepends('!A && B', (s) => s === 'B'), true);
-  const k = (version: string, arch: 'x86_32' | 'x86_32-pae' | 'x86_64', tree = 'mainline') => ({ version: parseVersion(version), tree, arch });
+  assert.equal(
+    evalDepends('X86_64 || (X86_32 && X86_PAE)', (s) => s === 'X86_32'),
+    false,
+  );
+  assert.equal(
+    evalDepends('X86_64 || (X86_32 && X86_PAE)', (s) => s === 'X86_32' || s === 'X86_PAE'),
+    true,
+  );
+  assert.equal(
+    evalDepends('!A && B', (s) => s === 'B'),
+    true,
+  );
+  const k = (version: string, arch: 'x86_32' | 'x86_32-pae' | 'x86_64', tree = 'mainline') => ({
+    version: parseVersion(version),
+    tree,
+    arch,
+  });
   assert.equal(kernelConfig(k('2.6.25', 'x86_32'), undefined).on('XEN'), true);
   const nonpae = kernelConfig(k('2.6.26', 'x86_32'), undefined);
   assert.equal(nonpae.on('XEN'), false);
@@ -49,7 +62,10 @@ test('Kconfig: dependencies are evaluated and enforced per version, tree and arc
   assert.equal(kernelConfig(k('2.6.37', 'x86_64'), undefined).on('XEN_DOM0'), true);
   assert.equal(kernelConfig(k('6.1', 'x86_32-pae'), undefined).on('XEN_PV'), false);
   // A real .config: a value the dependencies forbid is dropped, with the reason.
-  const real = kernelConfig(k('2.6.31', 'x86_64', 'xen.git'), parseDotConfig('CONFIG_XEN=y\nCONFIG_XEN_DOM0=y\nCONFIG_PARAVIRT_GUEST=y\nCONFIG_X86_IO_APIC=y\n# CONFIG_ACPI is not set\n'));
+  const real = kernelConfig(
+    k('2.6.31', 'x86_64', 'xen.git'),
+    parseDotConfig('CONFIG_XEN=y\nCONFIG_XEN_DOM0=y\nCONFIG_PARAVIRT_GUEST=y\nCONFIG_X86_IO_APIC=y\n# CONFIG_ACPI is not set\n'),
+  );
   assert.equal(real.on('XEN_DOM0'), false);
   assert.match(real.whyOff('XEN_DOM0').reason, /ACPI is not set/);
 });
@@ -60,7 +76,7 @@ test('Xen builds: presets with backports, build options checked against the rele
   assert.equal(f11.cap('hv.dom0.bzimage').has, true);
   assert.equal(f11.cap('hv.dom0.bzimage').fact.verified, false);
   assert.equal(upstream.cap('hv.dom0.bzimage').has, false);
-  assert.equal(f11.cap('hv.dom0.payload.bzip2').has, false, 'the backport is Xen 3.4\'s gzip-only loader');
+  assert.equal(f11.cap('hv.dom0.payload.bzip2').has, false, "the backport is Xen 3.4's gzip-only loader");
   assert.equal(upstream.toolstack, 'xend');
   assert.equal(new XenBuild('4.2', { version: '4.2' }).toolstack, 'xl');
   assert.throws(() => new XenBuild('x', { version: '4.11', build: { pv32: false } }), XenBuildError);
@@ -115,7 +131,11 @@ test('balloon: target_kb took bytes before 2.6.29; no growth above the boot allo
   assert.match(b28!.reason!, /as bytes/);
   assert.match(factText(b28!), /618b2c8db24/);
   assert.equal(b29!.outcome, 'works', b29!.reason);
-  const grow = steps([{ boot: { memory: '256M', maxmem: '512M' } }, { 'set-memory': { target: '384M' } }, { read: '/sys/devices/system/xen_memory/xen_memory0/info/current_kb', expect: { equals: 393216, within: '5s' } }]);
+  const grow = steps([
+    { boot: { memory: '256M', maxmem: '512M' } },
+    { 'set-memory': { target: '384M' } },
+    { read: '/sys/devices/system/xen_memory/xen_memory0/info/current_kb', expect: { equals: 393216, within: '5s' } },
+  ]);
   const [g32, g37] = await run(
     { xen: '4.0', kernel: '2.6.32', role: 'domU', scenario: grow },
     { xen: '4.0', kernel: '2.6.37', role: 'domU', scenario: grow },
@@ -123,7 +143,12 @@ test('balloon: target_kb took bytes before 2.6.29; no growth above the boot allo
   assert.equal(g32!.outcome, 'unsupported');
   assert.match(g32!.reason!, /extra|reversible/);
   assert.equal(g37!.outcome, 'works', g37!.reason);
-  const above = await run1({ xen: '4.17', kernel: '3.0', role: 'domU', scenario: steps([{ boot: { memory: '128M', maxmem: '256M' } }, { 'set-memory': { target: '300M' }, expect: { refused: true } }]) });
+  const above = await run1({
+    xen: '4.17',
+    kernel: '3.0',
+    role: 'domU',
+    scenario: steps([{ boot: { memory: '128M', maxmem: '256M' } }, { 'set-memory': { target: '300M' }, expect: { refused: true } }]),
+  });
   assert.equal(above.outcome, 'works', above.reason);
 });
 
@@ -185,7 +210,10 @@ test('the interpreter: ${var} from `as`, ${axes.NAME}, refused expectations, bro
 });
 
 test('the hypervisor command line as each release parses it: dom0_mem max: from 3.0.4, loglvl from 3.0.4', async () => {
-  const boot = steps([{ boot: { memory: '512M', maxmem: '512M', xen: 'loglvl=all guest_loglvl=all' } }, { 'xen-console': null, expect: { contains: 'Std. Loglevel: all' } }]);
+  const boot = steps([
+    { boot: { memory: '512M', maxmem: '512M', xen: 'loglvl=all guest_loglvl=all' } },
+    { 'xen-console': null, expect: { contains: 'Std. Loglevel: all' } },
+  ]);
   const [old, modern] = await run(
     { xen: '3.0.2', kernel: '2.6.18-xen', role: 'dom0', scenario: boot },
     { xen: '4.17', kernel: '3.0', role: 'dom0', scenario: boot },
@@ -194,7 +222,15 @@ test('the hypervisor command line as each release parses it: dom0_mem max: from 
   assert.ok(old!.transcript.some((l) => /dom0_mem: ignoring "max:524288K"/.test(l)));
   assert.equal(modern!.outcome, 'works', modern!.reason);
   // guest_loglvl=all does not make a release build accept a domU's console_io.
-  const early = await run1({ xen: '4.17', kernel: '3.0', role: 'domU', scenario: steps([{ boot: { cmdline: 'earlyprintk=xen', xen: 'guest_loglvl=all' } }, { 'xen-console': null, expect: { contains: 'Linux version' } }]) });
+  const early = await run1({
+    xen: '4.17',
+    kernel: '3.0',
+    role: 'domU',
+    scenario: steps([
+      { boot: { cmdline: 'earlyprintk=xen', xen: 'guest_loglvl=all' } },
+      { 'xen-console': null, expect: { contains: 'Linux version' } },
+    ]),
+  });
   assert.equal(early.outcome, 'unsupported');
   assert.match(early.reason!, /release/);
 });
@@ -230,10 +266,18 @@ test('module unload with a bound device: refused from 5.5 (xenbus module referen
   }
   // 3.0: the unload goes ahead and the page leaks (the console shows the warning).
   assert.equal(k30!.outcome, 'works', k30!.reason);
-  const em = await run({ ...cell, kernel: '3.0', scenario: steps([...raw.slice(0, 5), { 'guest-console': null, expect: { absent: 'leaking g.e. and page still in use' } }]) });
+  const em = await run({
+    ...cell,
+    kernel: '3.0',
+    scenario: steps([...raw.slice(0, 5), { 'guest-console': null, expect: { absent: 'leaking g.e. and page still in use' } }]),
+  });
   assert.equal(em[0]!.outcome, 'unsupported');
   assert.match(em[0]!.reason!, /leaked the page of grant/);
-  const deferred = await run1({ ...cell, kernel: '5.4', scenario: steps([...raw.slice(0, 4), { 'guest-console': null, expect: { contains: 'deferring g.e.' } }]) });
+  const deferred = await run1({
+    ...cell,
+    kernel: '5.4',
+    scenario: steps([...raw.slice(0, 4), { 'guest-console': null, expect: { contains: 'deferring g.e.' } }]),
+  });
   assert.equal(deferred.outcome, 'works', deferred.reason);
 });
 

@@ -10,7 +10,10 @@ import { makeCell, steps, type CellSpec } from './support/emulator-cells.ts';
 
 const hasKernel = existsSync('/boot') && readdirSync('/boot').some((f) => /^vmlinuz-6\.1\..*-amd64$/.test(f));
 const hasXen = existsSync('/boot/xen-4.17-amd64.gz') && existsSync('/boot/xen-4.17-amd64.config');
-const skip = !hasKernel || !hasXen ? 'Debian 12 packages linux-image-amd64 (6.1) and xen-hypervisor-4.17-amd64 are not installed: the real-image verdicts are NOT checked' : false;
+const skip =
+  !hasKernel || !hasXen
+    ? 'Debian 12 packages linux-image-amd64 (6.1) and xen-hypervisor-4.17-amd64 are not installed: the real-image verdicts are NOT checked'
+    : false;
 if (skip) console.warn(`\n*** ${skip} ***\n`);
 
 const debian = { xen: 'debian12-4.17', kernel: '6.1', arch: 'x86_64' } as const;
@@ -37,7 +40,12 @@ test('the profiles read the real files: Xen 4.17.x release build without PV32, L
 });
 
 test('dom0 boots from the bzImage (real xz) and from vmlinux; balloon, CPU hotplug and xenfs work', { skip }, async () => {
-  const capabilities = steps([{ boot: null }, { mount: { fs: 'xenfs', at: '/proc/xen' } }, { read: '/proc/xen/capabilities', expect: { equals: 'control_d' } }, { read: '/proc/xen/privcmd', expect: { exists: true } }]);
+  const capabilities = steps([
+    { boot: null },
+    { mount: { fs: 'xenfs', at: '/proc/xen' } },
+    { read: '/proc/xen/capabilities', expect: { equals: 'control_d' } },
+    { read: '/proc/xen/privcmd', expect: { exists: true } },
+  ]);
   const { results } = await run(
     { ...debian, role: 'dom0', format: 'bzImage', compression: 'xz', scenario: 'boot' },
     { ...debian, role: 'dom0', format: 'vmlinux', scenario: 'boot' },
@@ -49,11 +57,19 @@ test('dom0 boots from the bzImage (real xz) and from vmlinux; balloon, CPU hotpl
   assert.ok(results[0]!.transcript.some((l) => l.startsWith('(XEN) Xen version 4.17')));
   assert.ok(results[0]!.transcript.some((l) => l === '(XEN) *** Building a PV Dom0 ***'));
   assert.ok(!results[0]!.transcript.some((l) => l.startsWith('# ')), 'the real file is used as it is, not modelled');
-  assert.ok(results[1]!.transcript.some((l) => /modelled|models the same kernel rebuilt as vmlinux/.test(l)), 'vmlinux is the same kernel, rebuilt');
+  assert.ok(
+    results[1]!.transcript.some((l) => /modelled|models the same kernel rebuilt as vmlinux/.test(l)),
+    'vmlinux is the same kernel, rebuilt',
+  );
 });
 
 test('PV domUs from bzImage, vmlinux.gz and vmlinux boot; mem-set and vcpu-set work; above maxmem is refused', { skip }, async () => {
-  const above = steps([{ boot: { memory: '128M', maxmem: '256M' } }, { 'set-memory': { target: '200M' } }, { read: '/sys/devices/system/xen_memory/xen_memory0/info/current_kb', expect: { equals: 204800, within: '5s' } }, { 'set-memory': { target: '300M' }, expect: { refused: true } }]);
+  const above = steps([
+    { boot: { memory: '128M', maxmem: '256M' } },
+    { 'set-memory': { target: '200M' } },
+    { read: '/sys/devices/system/xen_memory/xen_memory0/info/current_kb', expect: { equals: 204800, within: '5s' } },
+    { 'set-memory': { target: '300M' }, expect: { refused: true } },
+  ]);
   const { results } = await run(
     { ...debian, role: 'domU', format: 'bzImage', compression: 'xz', scenario: 'boot' },
     { ...debian, role: 'domU', format: 'vmlinux.gz', scenario: 'boot' },
@@ -65,7 +81,11 @@ test('PV domUs from bzImage, vmlinux.gz and vmlinux boot; mem-set and vcpu-set w
   for (const r of results) assert.equal(r.outcome, 'works', r.reason);
   const refusal = results[5]!.steps[3]!;
   assert.match(refusal.detail!, /above the domain's maximum/);
-  assert.ok(results[5]!.transcript.some((l) => l.includes('libxl_set_memory_target: Domain 1:memory_dynamic_max must be less than or equal to memory_static_max')));
+  assert.ok(
+    results[5]!.transcript.some((l) =>
+      l.includes('libxl_set_memory_target: Domain 1:memory_dynamic_max must be less than or equal to memory_static_max'),
+    ),
+  );
 });
 
 test('32-bit PV guests are refused with the xc_dom_compat_check error; domU earlyprintk stays off a release Xen', { skip }, async () => {
@@ -76,7 +96,14 @@ test('32-bit PV guests are refused with the xc_dom_compat_check error; domU earl
   const [pv32, early] = results;
   assert.equal(pv32!.outcome, 'unsupported');
   assert.match(pv32!.reason!, /32-bit PV/);
-  assert.ok(pv32!.transcript.some((l) => l === 'xc: error: panic: xg_dom_boot.c:86: xc_dom_compat_check: guest type xen-3.0-x86_32p not supported by xen kernel, sorry: Invalid kernel'), pv32!.transcript.join('\n'));
+  assert.ok(
+    pv32!.transcript.some(
+      (l) =>
+        l ===
+        'xc: error: panic: xg_dom_boot.c:86: xc_dom_compat_check: guest type xen-3.0-x86_32p not supported by xen kernel, sorry: Invalid kernel',
+    ),
+    pv32!.transcript.join('\n'),
+  );
   assert.ok(pv32!.facts.some((f) => f.source.includes('/boot/xen-4.17-amd64.config')));
   assert.equal(early!.outcome, 'unsupported');
   assert.match(early!.reason!, /release build/);

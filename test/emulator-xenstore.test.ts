@@ -13,7 +13,10 @@ test('paths: write creates parents, read, directory, rm removes the subtree', ()
   s.rm('/local/domain/1/memory');
   assert.equal(s.exists('/local/domain/1/memory/target'), false);
   assert.deepEqual(s.directory('/local/domain/1'), ['name']);
-  assert.throws(() => s.read('/local/domain/1/memory/target'), (e: unknown) => e instanceof XenStoreError && e.errno === 'ENOENT');
+  assert.throws(
+    () => s.read('/local/domain/1/memory/target'),
+    (e: unknown) => e instanceof XenStoreError && e.errno === 'ENOENT',
+  );
   assert.throws(() => s.write('relative', 'x'), XenStoreError);
 });
 

@@ -105,7 +105,11 @@ exclude:
   assert.equal(list.length, 24 + 6);
   assert.ok(list.every((p) => p.cell.axes.role === 'dom0' || p.cell.axes.xen === '4.17'));
   const old = list.find((p) => p.cell.id === 'xen=3.3/kernel=2.6.30/format=bzImage/compression=xz/role=dom0/scenario=boot')!;
-  assert.deepEqual(old.excluded, { reason: 'Xen before 3.4 has no bzImage loader', source: 'xen/arch/x86/bzimage.c', from: 'matrix.yaml:17' });
+  assert.deepEqual(old.excluded, {
+    reason: 'Xen before 3.4 has no bzImage loader',
+    source: 'xen/arch/x86/bzimage.c',
+    from: 'matrix.yaml:17',
+  });
   assert.equal(old.expected, 'skipped');
   // `unless` spares the Fedora build (version 3.3.1 < 3.4) from the first rule; the second takes it.
   const fedora = list.find((p) => p.cell.axes.xen === 'fedora11-3.3.1' && p.cell.axes.format === 'bzImage')!;
@@ -136,7 +140,10 @@ expect:
   assert.deepEqual([get('xen=fedora11-3.3.1/kernel=2.6.30/format=bzImage/compression=gzip/role=dom0/scenario=boot').expected], ['broken']);
   assert.equal(get('xen=fedora11-3.3.1/kernel=2.6.30/format=bzImage/compression=gzip/role=domU/scenario=boot').expected, 'works');
   assert.equal(get('xen=fedora11-3.3.1/kernel=2.6.18/format=bzImage/compression=xz/role=dom0/scenario=boot').expected, 'works');
-  assert.equal(get('xen=fedora11-3.3.1/kernel=2.6.18/format=bzImage/compression=xz/role=dom0/scenario=boot').expectedFrom, 'matrix.yaml:20');
+  assert.equal(
+    get('xen=fedora11-3.3.1/kernel=2.6.18/format=bzImage/compression=xz/role=dom0/scenario=boot').expectedFrom,
+    'matrix.yaml:20',
+  );
   assert.equal(get('xen=3.4/kernel=2.6.18/format=bzImage/compression=gzip/role=dom0/scenario=boot').expectedFrom, 'default');
 
   const baseline = new Map<string, Outcome>([
@@ -160,17 +167,39 @@ test('verdict: outcome against expectation, because against the reason', () => {
 });
 
 test('selection: --filter ORs values of an axis and ANDs axes, takes conditions; --scenario; --grep', () => {
-  const files = { 'matrix.yaml': MATRIX, 'scenarios/boot.yaml': BOOT_SCENARIO, 'scenarios/xenfs.yaml': 'id: xenfs\nsteps: [ { mount: { fs: xenfs, at: /proc/xen } } ]\n' };
+  const files = {
+    'matrix.yaml': MATRIX,
+    'scenarios/boot.yaml': BOOT_SCENARIO,
+    'scenarios/xenfs.yaml': 'id: xenfs\nsteps: [ { mount: { fs: xenfs, at: /proc/xen } } ]\n',
+  };
   const all = cells(files);
   const pick = (sel: Selection) => ids(cells(files, sel));
   const expected = (f: (p: (typeof all)[number]) => boolean) => ids(all.filter(f));
-  assert.deepEqual(pick({ filters: ['xen=3.4,4.17', 'role=dom0'] }), expected((p) => ['3.4', '4.17'].includes(p.cell.axes.xen!) && p.cell.axes.role === 'dom0'));
-  assert.deepEqual(pick({ filters: ['xen=3.4', 'xen=4.17'] }), expected((p) => ['3.4', '4.17'].includes(p.cell.axes.xen!)));
-  assert.deepEqual(pick({ filters: ['xen=<3.4'] }), expected((p) => ['3.3', 'fedora11-3.3.1'].includes(p.cell.axes.xen!)));
-  assert.deepEqual(pick({ filters: ['compression=xz'] }), expected((p) => p.cell.axes.compression === 'xz'));
-  assert.deepEqual(pick({ scenarios: ['xenfs'] }), expected((p) => p.cell.scenario === 'xenfs'));
+  assert.deepEqual(
+    pick({ filters: ['xen=3.4,4.17', 'role=dom0'] }),
+    expected((p) => ['3.4', '4.17'].includes(p.cell.axes.xen!) && p.cell.axes.role === 'dom0'),
+  );
+  assert.deepEqual(
+    pick({ filters: ['xen=3.4', 'xen=4.17'] }),
+    expected((p) => ['3.4', '4.17'].includes(p.cell.axes.xen!)),
+  );
+  assert.deepEqual(
+    pick({ filters: ['xen=<3.4'] }),
+    expected((p) => ['3.3', 'fedora11-3.3.1'].includes(p.cell.axes.xen!)),
+  );
+  assert.deepEqual(
+    pick({ filters: ['compression=xz'] }),
+    expected((p) => p.cell.axes.compression === 'xz'),
+  );
+  assert.deepEqual(
+    pick({ scenarios: ['xenfs'] }),
+    expected((p) => p.cell.scenario === 'xenfs'),
+  );
   assert.deepEqual(pick({ scenarios: ['xenfs,boot'] }).length, all.length);
-  assert.deepEqual(pick({ grep: 'kernel=2\\.6\\.30/format=vmlinux/role=domU' }), expected((p) => /kernel=2\.6\.30\/format=vmlinux\/role=domU/.test(p.cell.id)));
+  assert.deepEqual(
+    pick({ grep: 'kernel=2\\.6\\.30/format=vmlinux/role=domU' }),
+    expected((p) => /kernel=2\.6\.30\/format=vmlinux\/role=domU/.test(p.cell.id)),
+  );
   assert.equal(pick({ filters: ['role=!dom0'], scenarios: ['boot'], grep: 'xen=4' }).length, 6);
 });
 
@@ -185,8 +214,14 @@ test('selection mistakes are user errors with a did-you-mean', () => {
     }
     assert.fail('accepted');
   };
-  assert.equal(err({ filters: ['rol=dom0'] }), '--filter rol=dom0: unknown axis "rol" (did you mean "role"?); axes: xen, kernel, format, compression, role, scenario');
-  assert.equal(err({ filters: ['xen=3.5'] }), '--filter xen=3.5: "3.5" is not a value of axis xen (did you mean "3.3"?); values: 3.3, 3.4, fedora11-3.3.1, 4.17');
+  assert.equal(
+    err({ filters: ['rol=dom0'] }),
+    '--filter rol=dom0: unknown axis "rol" (did you mean "role"?); axes: xen, kernel, format, compression, role, scenario',
+  );
+  assert.equal(
+    err({ filters: ['xen=3.5'] }),
+    '--filter xen=3.5: "3.5" is not a value of axis xen (did you mean "3.3"?); values: 3.3, 3.4, fedora11-3.3.1, 4.17',
+  );
   assert.equal(err({ filters: ['xen'] }), '--filter xen: write AXIS=VALUE[,VALUE...], e.g. --filter xen=3.4,4.0');
   assert.equal(err({ scenarios: ['bot'] }), '--scenario: no scenario has the id "bot" (did you mean "boot"?); scenarios: boot');
   assert.match(err({ grep: '(' }), /^--grep \(: Invalid regular expression/);

@@ -45,7 +45,13 @@ test("the wiki's VGA console entry: Xen 3.4-unstable with the 2.6.30-rc3 tip ker
 test("the wiki's serial console entry: com1 and console=com1 for Xen, hvc0 and earlyprintk=xen for dom0", () => {
   const [e] = readGrubFile(join(FIXTURES, 'wiki-serial.conf'));
   assert.equal(e!.xen!.version, '3.3');
-  assert.deepEqual(xenSummary(e!.xen!.options), { dom0_mem: '1024M', loglvl: 'all', guest_loglvl: 'all', com1: '19200,8n1', console: 'com1' });
+  assert.deepEqual(xenSummary(e!.xen!.options), {
+    dom0_mem: '1024M',
+    loglvl: 'all',
+    guest_loglvl: 'all',
+    com1: '19200,8n1',
+    console: 'com1',
+  });
   assert.deepEqual(kernelSummary(e!.kernel!.options), { console: 'hvc0', earlyprintk: 'xen', root: '/dev/vg00/lv01' });
   assert.equal(e!.kernel!.version, '2.6.29-rc7');
   assert.equal(e!.kernel!.tree, 'tip');
@@ -77,7 +83,12 @@ test("Debian 12's real grub.cfg: Xen multiboot2 entries in submenus, native entr
 });
 
 test('kernel and Xen names: versions, trees and formats', () => {
-  assert.deepEqual(kernelFromName('/boot/vmlinuz-2.6.18.8-xen'), { release: '2.6.18.8-xen', version: '2.6.18.8', tree: 'xen', format: 'vmlinux.gz' });
+  assert.deepEqual(kernelFromName('/boot/vmlinuz-2.6.18.8-xen'), {
+    release: '2.6.18.8-xen',
+    version: '2.6.18.8',
+    tree: 'xen',
+    format: 'vmlinux.gz',
+  });
   assert.deepEqual(kernelFromName('/vmlinux-2.6.31'), { release: '2.6.31', version: '2.6.31', tree: 'mainline', format: 'vmlinux' });
   assert.equal(kernelFromName('/boot/vmlinux-2.6.31.gz').format, 'vmlinux.gz');
   assert.equal(kernelFromName('/boot/vmlinuz-2.6.31.6-pvops').tree, 'xen.git');
@@ -126,7 +137,16 @@ test('bad GRUB 2 entries: unterminated menuentry, unknown command, stray brace',
 
 test('the wiki entries become a matrix that the runner loads: profiles with command lines, role dom0', () => {
   const conf = join(dir, 'grub.conf');
-  writeFileSync(conf, ['default 0', 'timeout 5', '', readFileSync(join(FIXTURES, 'wiki-vga.conf'), 'utf8'), readFileSync(join(FIXTURES, 'wiki-serial.conf'), 'utf8')].join('\n'));
+  writeFileSync(
+    conf,
+    [
+      'default 0',
+      'timeout 5',
+      '',
+      readFileSync(join(FIXTURES, 'wiki-vga.conf'), 'utf8'),
+      readFileSync(join(FIXTURES, 'wiki-serial.conf'), 'utf8'),
+    ].join('\n'),
+  );
   const out = join(dir, 'sub', 'matrix.yaml');
   const mk = pvmatrix(['grub', conf, '--matrix-out', out], dir);
   assert.equal(mk.code, 2, 'the folder does not exist yet: a clear error, no half-written file');
@@ -135,24 +155,38 @@ test('the wiki entries become a matrix that the runner loads: profiles with comm
   const r = pvmatrix(['grub', conf, '--matrix-out', target], dir);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /grub\.conf:4: Xen 3\.4-unstable, kernel 2\.6\.30-rc3-tip/);
-  assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp')), [], 'no temp file left');
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.includes('.tmp')),
+    [],
+    'no temp file left',
+  );
   const m = parse(readFileSync(target, 'utf8'));
   assert.deepEqual(m.axes.role, ['dom0']);
   const x34 = XenProfile.parse(m.profiles.xen['xen-3.4-unstable']);
   assert.equal(x34.version, '3.4');
   assert.equal(x34.cmdline, 'dom0_mem=512M');
-  assert.equal(XenProfile.parse(m.profiles.xen['xen-3.3']).cmdline, 'dom0_mem=1024M loglvl=all guest_loglvl=all com1=19200,8n1 console=com1');
+  assert.equal(
+    XenProfile.parse(m.profiles.xen['xen-3.3']).cmdline,
+    'dom0_mem=1024M loglvl=all guest_loglvl=all com1=19200,8n1 console=com1',
+  );
   const tip = KernelProfile.parse(m.profiles.kernel['2.6.29-rc7-tip']);
   assert.deepEqual([tip.version, tip.tree, tip.cmdline], ['2.6.29-rc7', 'tip', 'ro root=/dev/vg00/lv01 console=hvc0 earlyprintk=xen']);
   // The runner's own loader accepts it, and the cells are exactly the two entries.
   const spec = loadSpec(target, xenDomain);
   const cells = [...expand(spec)].filter((p) => !p.excluded);
-  const pairs = new Set(cells.map((c) => JSON.stringify(c.cell.axes)).map((a) => JSON.parse(a)).map((a: Record<string, string>) => `${a.xen}+${a.kernel}+${a.format}`));
+  const pairs = new Set(
+    cells
+      .map((c) => JSON.stringify(c.cell.axes))
+      .map((a) => JSON.parse(a))
+      .map((a: Record<string, string>) => `${a.xen}+${a.kernel}+${a.format}`),
+  );
   assert.deepEqual([...pairs].sort(), ['xen-3.3+2.6.29-rc7-tip+vmlinux.gz', 'xen-3.4-unstable+2.6.30-rc3-tip+bzImage']);
   assert.equal(pvmatrix(['validate', '--matrix', target], dir).code, 0);
 });
 
-test("Debian's real grub.cfg becomes a matrix of the installed files", { skip: !existsSync('/boot/xen-4.17-amd64.gz') && 'Debian Xen 4.17 is not installed' }, () => {
+test("Debian's real grub.cfg becomes a matrix of the installed files", {
+  skip: !existsSync('/boot/xen-4.17-amd64.gz') && 'Debian Xen 4.17 is not installed',
+}, () => {
   const target = join(dir, 'debian.yaml');
   const r = pvmatrix(['grub', join(FIXTURES, 'debian12-grub.cfg'), '--matrix-out', target, '--json'], dir);
   assert.equal(r.code, 0, r.stderr);

@@ -90,8 +90,21 @@ const ELF_FIELDS = [0x18, 0x1c, 0x20, 0x28, 0x2a, 0x2c, 0x2e, 0x30, 0x32, 0x34, 
 const BZ_FIELDS = [0x1f0, 0x206, 0x20e, 0x248, 0x24c, 0x260, 0x236];
 
 test(`fuzz: mutated images give results or ImageErrors (seed 0x${SEED.toString(16)})`, async (t) => {
-  const elf64 = buildElf({ class: 64, machine: 'x86_64', notes: linuxXenNotes({ is64: true, dom0: true }), strings: ['Linux version 3.0.0-fuzz (f@z) #1'], bodySize: 2000, ikconfig: buildKconfig({ XEN: 'y' }) });
-  const elf32 = buildElf({ class: 32, machine: 'x86', notes: linuxXenNotes({ is64: false, pae: 'yes' }), notesIn: 'both', xenGuest: 'GUEST_OS=linux,XEN_VER=xen-3.0,PAE=yes' });
+  const elf64 = buildElf({
+    class: 64,
+    machine: 'x86_64',
+    notes: linuxXenNotes({ is64: true, dom0: true }),
+    strings: ['Linux version 3.0.0-fuzz (f@z) #1'],
+    bodySize: 2000,
+    ikconfig: buildKconfig({ XEN: 'y' }),
+  });
+  const elf32 = buildElf({
+    class: 32,
+    machine: 'x86',
+    notes: linuxXenNotes({ is64: false, pae: 'yes' }),
+    notesIn: 'both',
+    xenGuest: 'GUEST_OS=linux,XEN_VER=xen-3.0,PAE=yes',
+  });
   // Note headers (namesz, descsz, type) sit 12 bytes before each "Xen\0" name.
   const noteFields = (b: Buffer): number[] => {
     const out: number[] = [];
@@ -101,7 +114,11 @@ test(`fuzz: mutated images give results or ImageErrors (seed 0x${SEED.toString(1
   const bases: { name: string; buf: Buffer; fields: number[] }[] = [
     { name: 'elf64', buf: elf64, fields: [...ELF_FIELDS, ...noteFields(elf64)] },
     { name: 'elf32+sections', buf: elf32, fields: [...ELF_FIELDS, ...noteFields(elf32)] },
-    { name: 'elf-be-ia64', buf: buildElf({ class: 64, endian: 'big', machine: 'ia64', notes: linuxXenNotes({ is64: true }) }), fields: ELF_FIELDS },
+    {
+      name: 'elf-be-ia64',
+      buf: buildElf({ class: 64, endian: 'big', machine: 'ia64', notes: linuxXenNotes({ is64: true }) }),
+      fields: ELF_FIELDS,
+    },
     { name: 'vmlinux.gz', buf: gzipElf(elf64), fields: [4, 8, 10] },
     { name: 'xen.gz', buf: buildXenImage({ extra: '.2', changeset: '4.18.2-1', debug: false }), fields: [4, 8] },
     { name: 'kconfig', buf: Buffer.from(buildKconfig({ XEN: 'y', X86_PAE: 'n', CMDLINE: 'a b' })), fields: [0, 8] },
@@ -127,7 +144,8 @@ test(`fuzz: mutated images give results or ImageErrors (seed 0x${SEED.toString(1
         await inspectBytes(input, { file: name, limit: 16 << 20 });
         outcomes.ok++;
       } catch (e) {
-        if (!(e instanceof ImageError)) assert.fail(`${name}: threw ${e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e)}, not an ImageError`);
+        if (!(e instanceof ImageError))
+          assert.fail(`${name}: threw ${e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e)}, not an ImageError`);
         assert.equal(e.file, name, 'the error names the file');
         assert.ok(e.offset === undefined || (Number.isSafeInteger(e.offset) && e.offset >= 0), `${name}: offset ${e.offset}`);
         outcomes.imageError++;
@@ -138,7 +156,9 @@ test(`fuzz: mutated images give results or ImageErrors (seed 0x${SEED.toString(1
     }
   }
   const total = outcomes.ok + outcomes.imageError;
-  t.diagnostic(`${total} cases: ${outcomes.ok} read, ${outcomes.imageError} clean ImageErrors; slowest ${slowest.ms.toFixed(1)} ms (${slowest.name})`);
+  t.diagnostic(
+    `${total} cases: ${outcomes.ok} read, ${outcomes.imageError} clean ImageErrors; slowest ${slowest.ms.toFixed(1)} ms (${slowest.name})`,
+  );
   assert.ok(total >= 15 * Math.min(CASES_PER_BASE, 20), `ran ${total} cases`);
   assert.ok(outcomes.imageError > total / 4, 'most mutations must actually break something');
 });

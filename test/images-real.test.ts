@@ -28,7 +28,11 @@ function has(tool: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 }
 
-const vmlinuz = existsSync('/boot') ? readdirSync('/boot').filter((f) => /^vmlinuz-/.test(f)).map((f) => `/boot/${f}`)[0] : undefined;
+const vmlinuz = existsSync('/boot')
+  ? readdirSync('/boot')
+      .filter((f) => /^vmlinuz-/.test(f))
+      .map((f) => `/boot/${f}`)[0]
+  : undefined;
 const XEN = '/boot/xen-4.17-amd64.gz';
 const XEN_CONFIG = '/boot/xen-4.17-amd64.config';
 const GRUB32 = '/usr/lib/grub-xen/grub-i386-xen.bin';
@@ -99,7 +103,10 @@ describe('Debian linux-image-amd64', () => {
     writeFileSync(path, await extractVmlinux(vmlinuz!));
     const info = await inspectFile(path);
     assert.equal(info.kind, 'elf');
-    assert.deepEqual(info.elf!.xenNotes!.raw.map((r) => r.type), readelfXenNoteTypes(path));
+    assert.deepEqual(
+      info.elf!.xenNotes!.raw.map((r) => r.type),
+      readelfXenNoteTypes(path),
+    );
   });
 
   test('its /boot/config-*', async (t) => {
@@ -174,14 +181,23 @@ describe('grub-xen-host PV GRUB images (Xen notes that are not Linux)', () => {
       if (has('readelf')) {
         // readelf stops at the overrunning PAE_MODE note (with a warning); Xen's libelf, and we, read it.
         const expected = [...readelfXenNoteTypes(path), ...(cls === 32 ? [9] : [])];
-        assert.deepEqual(n.raw.map((r) => r.type), expected);
+        assert.deepEqual(
+          n.raw.map((r) => r.type),
+          expected,
+        );
       }
     });
   }
 });
 
 describe('payloads made by the real compressors, as Linux invokes them', () => {
-  const elf = buildElf({ class: 64, machine: 'x86_64', notes: linuxXenNotes({ is64: true, dom0: true }), strings: ['Linux version 5.10.0-cli (x@y) #1 SMP'], bodySize: 200_000 });
+  const elf = buildElf({
+    class: 64,
+    machine: 'x86_64',
+    notes: linuxXenNotes({ is64: true, dom0: true }),
+    strings: ['Linux version 5.10.0-cli (x@y) #1 SMP'],
+    bodySize: 200_000,
+  });
   // scripts/Makefile.lib and arch/x86/boot/compressed/Makefile
   const tools = [
     ['gzip', 'gzip', ['-n', '-f', '-9']],

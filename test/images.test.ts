@@ -43,7 +43,13 @@ import {
 after(removeTemps);
 
 const banner = 'Linux version 2.6.32-synthetic (builder@pvmatrix) (gcc 4.4) #3 SMP Tue Dec 1 2009';
-const kernel64 = buildElf({ class: 64, machine: 'x86_64', notes: linuxXenNotes({ is64: true, dom0: true }), strings: [banner], bodySize: 3000 });
+const kernel64 = buildElf({
+  class: 64,
+  machine: 'x86_64',
+  notes: linuxXenNotes({ is64: true, dom0: true }),
+  strings: [banner],
+  bodySize: 3000,
+});
 
 async function rejects(p: Promise<unknown>, match: RegExp, offset?: number): Promise<ImageError> {
   try {
@@ -110,7 +116,11 @@ describe('payload compressions', () => {
   }
 
   test('an unknown payload magic is reported, not guessed', async () => {
-    const img = await buildBzImage({ protocol: '2.15', compression: 'none', payload: Buffer.from('PK\x03\x04 not a kernel payload at all') });
+    const img = await buildBzImage({
+      protocol: '2.15',
+      compression: 'none',
+      payload: Buffer.from('PK\x03\x04 not a kernel payload at all'),
+    });
     const info = await inspectBytes(img, { file: 'bz-zip' });
     assert.equal(info.bzImage?.compression, 'unknown');
     assert.equal(info.elf, undefined);
@@ -128,7 +138,13 @@ describe('ELF images and Xen notes', () => {
     [32, 'x86', 'big'],
   ] as const) {
     test(`ELF${cls} ${machine} ${endian} endian`, async () => {
-      const elf = buildElf({ class: cls, machine, endian, entry: 0xc0100000n, notes: linuxXenNotes({ is64: cls === 64, pae: cls === 32 ? 'yes' : undefined, dom0: false }) });
+      const elf = buildElf({
+        class: cls,
+        machine,
+        endian,
+        entry: 0xc0100000n,
+        notes: linuxXenNotes({ is64: cls === 64, pae: cls === 32 ? 'yes' : undefined, dom0: false }),
+      });
       const info = await inspectBytes(elf, { file: 'elf' });
       assert.equal(info.kind, 'elf');
       const e = info.elf!;
@@ -137,7 +153,10 @@ describe('ELF images and Xen notes', () => {
       assert.equal(e.endian, endian);
       assert.equal(e.entry, '0xc0100000');
       assert.equal(e.type, 'ET_EXEC');
-      assert.deepEqual(e.programHeaders.map((p) => p.type), ['PT_LOAD', 'PT_NOTE']);
+      assert.deepEqual(
+        e.programHeaders.map((p) => p.type),
+        ['PT_LOAD', 'PT_NOTE'],
+      );
       const n = e.xenNotes!;
       assert.equal(n.virtBase, cls === 64 ? '0xffffffff80000000' : '0xc0000000');
       assert.equal(n.hvStartLow, cls === 64 ? '0xffff800000000000' : '0xf5800000');
@@ -188,7 +207,12 @@ describe('ELF images and Xen notes', () => {
     assert.equal(n.guestVersion, '2.6');
     assert.equal(n.loader, 'generic');
     assert.equal(n.paeMode, 'no');
-    assert.deepEqual(n.features, ['writable_page_tables', 'writable_descriptor_tables', 'auto_translated_physmap', '!supervisor_mode_kernel']);
+    assert.deepEqual(n.features, [
+      'writable_page_tables',
+      'writable_descriptor_tables',
+      'auto_translated_physmap',
+      '!supervisor_mode_kernel',
+    ]);
     assert.equal(n.bsdSymtab, 'yes');
     assert.equal(n.hvStartLow, '0xf5800000');
     assert.equal(n.l1MfnValid, '0x1 0x1');
@@ -202,28 +226,43 @@ describe('ELF images and Xen notes', () => {
     assert.equal(n.raw.at(-1)?.desc, 'dead');
   });
 
-  for (const [value, mode] of [['yes', 'yes'], ['no', 'no'], ['bimodal', 'bimodal'], ['yes,bimodal', 'bimodal']] as const) {
+  for (const [value, mode] of [
+    ['yes', 'yes'],
+    ['no', 'no'],
+    ['bimodal', 'bimodal'],
+    ['yes,bimodal', 'bimodal'],
+  ] as const) {
     test(`PAE_MODE "${value}" reads as ${mode}`, async () => {
-      const info = await inspectBytes(buildElf({ class: 32, machine: 'x86', notes: [{ type: NOTE.PAE_MODE, desc: value }] }), { file: 'pae' });
+      const info = await inspectBytes(buildElf({ class: 32, machine: 'x86', notes: [{ type: NOTE.PAE_MODE, desc: value }] }), {
+        file: 'pae',
+      });
       assert.equal(info.elf?.xenNotes?.paeMode, mode);
       assert.equal(info.elf?.xenNotes?.paeModeRaw, value);
     });
   }
 
   test('notes in a SHT_NOTE section only (no PT_NOTE) are read', async () => {
-    const info = await inspectBytes(buildElf({ class: 64, machine: 'x86_64', notes: linuxXenNotes({ is64: true }), notesIn: 'section' }), { file: 'sec' });
-    assert.deepEqual(info.elf?.programHeaders.map((p) => p.type), ['PT_LOAD']);
+    const info = await inspectBytes(buildElf({ class: 64, machine: 'x86_64', notes: linuxXenNotes({ is64: true }), notesIn: 'section' }), {
+      file: 'sec',
+    });
+    assert.deepEqual(
+      info.elf?.programHeaders.map((p) => p.type),
+      ['PT_LOAD'],
+    );
     assert.equal(info.elf?.xenNotes?.guestOs, 'linux');
     assert.ok(info.elf?.sections?.includes('.note.Xen'));
   });
 
   test('notes in both a segment and a section are not counted twice', async () => {
-    const info = await inspectBytes(buildElf({ class: 64, machine: 'x86_64', notes: linuxXenNotes({ is64: true }), notesIn: 'both' }), { file: 'both' });
+    const info = await inspectBytes(buildElf({ class: 64, machine: 'x86_64', notes: linuxXenNotes({ is64: true }), notesIn: 'both' }), {
+      file: 'both',
+    });
     assert.equal(info.elf?.xenNotes?.raw.length, linuxXenNotes({ is64: true }).length);
   });
 
   test('the pre-3.0.3 __xen_guest section', async () => {
-    const raw = 'GUEST_OS=linux,GUEST_VER=2.6,XEN_VER=xen-3.0,VIRT_BASE=0xC0000000,ELF_PADDR_OFFSET=0xC0000000,HYPERCALL_PAGE=0x104,PAE=yes[extended-cr3],LOADER=generic';
+    const raw =
+      'GUEST_OS=linux,GUEST_VER=2.6,XEN_VER=xen-3.0,VIRT_BASE=0xC0000000,ELF_PADDR_OFFSET=0xC0000000,HYPERCALL_PAGE=0x104,PAE=yes[extended-cr3],LOADER=generic';
     const info = await inspectBytes(buildElf({ class: 32, machine: 'x86', xenGuest: raw }), { file: 'guest' });
     assert.equal(info.elf?.xenNotes, undefined);
     assert.equal(info.elf?.xenGuest?.raw, raw);
@@ -240,7 +279,14 @@ describe('ELF images and Xen notes', () => {
   });
 
   test('a note whose descriptor overruns its segment is read, with a warning (as libelf does)', async () => {
-    const elf = buildElf({ class: 32, machine: 'x86', notes: [{ type: NOTE.GUEST_OS, desc: 'GRUB' }, { type: NOTE.PAE_MODE, desc: 'yes' }] });
+    const elf = buildElf({
+      class: 32,
+      machine: 'x86',
+      notes: [
+        { type: NOTE.GUEST_OS, desc: 'GRUB' },
+        { type: NOTE.PAE_MODE, desc: 'yes' },
+      ],
+    });
     // Claim a 12-byte descriptor for the last note, as grub-i386-xen.bin does.
     const descsz = elf.lastIndexOf(Buffer.from('yes\0')) - 12; // namesz, descsz, type, "Xen\0", desc
     elf.writeUInt32LE(12, descsz);
@@ -268,7 +314,15 @@ describe('gzipped ELF, IKCONFIG, .config', () => {
     await rejects(inspectBytes(gzipSync(Buffer.from('hello')), { file: 'x.gz' }), /does not hold an ELF/);
   });
 
-  const values = { XEN: 'y', XEN_DOM0: 'y', X86_PAE: 'n', XENFS: 'm', NR_CPUS: '64', PHYSICAL_START: '0x1000000', CMDLINE: 'console=hvc0 "quoted"' };
+  const values = {
+    XEN: 'y',
+    XEN_DOM0: 'y',
+    X86_PAE: 'n',
+    XENFS: 'm',
+    NR_CPUS: '64',
+    PHYSICAL_START: '0x1000000',
+    CMDLINE: 'console=hvc0 "quoted"',
+  };
   test('embedded IKCONFIG', async () => {
     const elf = buildElf({ class: 64, machine: 'x86_64', strings: [banner], ikconfig: buildKconfig(values) });
     const img = await buildBzImage({ protocol: '2.10', compression: 'xz', elf });
@@ -283,8 +337,15 @@ describe('gzipped ELF, IKCONFIG, .config', () => {
     assert.equal(info.kind, 'kconfig');
     assert.equal(info.linuxRelease, '2.6.32');
     assert.deepEqual(info.config, values);
-    assert.equal(parseKconfig('#\n# Automatically generated make config: don\'t edit\n# Linux kernel version: 2.6.18\nCONFIG_X86_32=y\n').version, '2.6.18');
-    assert.deepEqual(parseKconfig('# comment\nCONFIG_A=y\n\n# CONFIG_B is not set\nCONFIG_C="a\\"b"\nnot a line\n').values, { A: 'y', B: 'n', C: 'a"b' });
+    assert.equal(
+      parseKconfig("#\n# Automatically generated make config: don't edit\n# Linux kernel version: 2.6.18\nCONFIG_X86_32=y\n").version,
+      '2.6.18',
+    );
+    assert.deepEqual(parseKconfig('# comment\nCONFIG_A=y\n\n# CONFIG_B is not set\nCONFIG_C="a\\"b"\nnot a line\n').values, {
+      A: 'y',
+      B: 'n',
+      C: 'a"b',
+    });
   });
 });
 
@@ -321,7 +382,10 @@ describe('Xen hypervisor images', () => {
   });
 
   test('sibling .config is found by inspectFile', async () => {
-    const dir = writeTemp({ 'xen-4.20-amd64.gz': buildXenImage({ extra: '.0', changeset: 'git:abc' }), 'xen-4.20-amd64.config': buildKconfig({ DEBUG: 'n' }, 'Xen/x86 4.20.0 Configuration') });
+    const dir = writeTemp({
+      'xen-4.20-amd64.gz': buildXenImage({ extra: '.0', changeset: 'git:abc' }),
+      'xen-4.20-amd64.config': buildKconfig({ DEBUG: 'n' }, 'Xen/x86 4.20.0 Configuration'),
+    });
     const hv = (await inspectFile(dir.path('xen-4.20-amd64.gz'))).hypervisor!;
     assert.equal(hv.version, '4.20.0');
     assert.equal(hv.debug, false);
@@ -334,7 +398,11 @@ describe('bad input', () => {
     const img = await buildBzImage({ protocol: '2.15', compression: 'gzip', elf: kernel64 });
     const info = await inspectBytes(Buffer.from('just text, no image'), { file: 'junk' });
     assert.equal(info.kind, 'unknown');
-    await rejects(inspectBytes(img.subarray(0, 0x250), { file: 'short' }), /^short @ 0x1f1: setup_sects 4 puts the kernel at 2560, past the end/, 0x1f1);
+    await rejects(
+      inspectBytes(img.subarray(0, 0x250), { file: 'short' }),
+      /^short @ 0x1f1: setup_sects 4 puts the kernel at 2560, past the end/,
+      0x1f1,
+    );
     const past = Buffer.from(img);
     past.writeUInt32LE(0x7fffffff, 0x24c);
     await rejects(inspectBytes(past, { file: 'past' }), /payload .* past the end of the file/, 0x248);
@@ -357,14 +425,21 @@ describe('bad input', () => {
       const start = 5 * 512 + 0x200;
       const bad = Buffer.from(img);
       for (let i = start + 24; i < bad.length - 40; i += 7) bad[i] = bad[i]! ^ 0x5a;
-      await rejects(inspectBytes(bad, { file: `corrupt-${compression}` }), /corrupt|expands|declares|past|ends|ELF|invalid|inconsistent|no end marker|points before|xz/);
+      await rejects(
+        inspectBytes(bad, { file: `corrupt-${compression}` }),
+        /corrupt|expands|declares|past|ends|ELF|invalid|inconsistent|no end marker|points before|xz/,
+      );
     });
   }
 
   test('a declared size over the limit is refused before decompressing', async () => {
     const img = await buildBzImage({ protocol: '2.15', compression: 'xz', elf: kernel64 });
     img.writeUInt32LE(0xfffffff0, img.length - 4);
-    await rejects(inspectBytes(img, { file: 'bomb' }), /declares 4294967280 uncompressed bytes, over the 268435456-byte limit/, img.length - 4);
+    await rejects(
+      inspectBytes(img, { file: 'bomb' }),
+      /declares 4294967280 uncompressed bytes, over the 268435456-byte limit/,
+      img.length - 4,
+    );
   });
 
   for (const compression of ['gzip', 'bzip2', 'lzma', 'xz', 'lzo', 'lz4', 'zstd'] as const) {
@@ -373,7 +448,11 @@ describe('bad input', () => {
       const stream = await compressStream(compression, big);
       // Lie in the trailer (claims 1000 bytes) so only the decoder's own bound can stop it:
       // either it refuses, or it stops at the declared size and the 1000 zeros are no ELF.
-      const img = await buildBzImage({ protocol: '2.15', compression, payload: Buffer.concat([stream, compression === 'gzip' ? Buffer.alloc(0) : sizeTrailer(1000)]) });
+      const img = await buildBzImage({
+        protocol: '2.15',
+        compression,
+        payload: Buffer.concat([stream, compression === 'gzip' ? Buffer.alloc(0) : sizeTrailer(1000)]),
+      });
       if (compression === 'gzip') img.writeUInt32LE(1000, img.length - 4);
       await rejects(inspectBytes(img, { file: `bomb-${compression}`, limit: 1 << 20 }), /limit|expands|declares|corrupt|not an ELF/);
     });
@@ -398,7 +477,11 @@ describe('caches', () => {
     assert.deepEqual(imageCacheStats, { reads: 1, inspections: 1 }, 'same file, same stat: not even read');
     assert.deepEqual(again, first);
     const copy = await inspectFile(dir.path('b'));
-    assert.deepEqual(imageCacheStats, { reads: 2, inspections: 1 }, 'same content under another name: read and hashed, not inspected again');
+    assert.deepEqual(
+      imageCacheStats,
+      { reads: 2, inspections: 1 },
+      'same content under another name: read and hashed, not inspected again',
+    );
     assert.equal(copy.path, dir.path('b'));
     assert.equal(copy.sha256, first.sha256);
     writeFileSync(dir.path('a'), await buildBzImage({ protocol: '2.12', compression: 'gzip', elf: kernel64 }));
@@ -469,17 +552,23 @@ describe('pvmatrix inspect', () => {
       junk: 'hello',
     });
     const r = io();
-    const code = await inspect([dir.path('bz'), dir.path('missing'), dir.path('vmlinux.gz'), dir.path('junk'), dir.path('config'), '--json'], r.io);
+    const code = await inspect(
+      [dir.path('bz'), dir.path('missing'), dir.path('vmlinux.gz'), dir.path('junk'), dir.path('config'), '--json'],
+      r.io,
+    );
     assert.equal(code, 2);
     const json = JSON.parse(r.out) as { schema: string; files: (Partial<ImageInfo> & { path: string; ok: boolean; error?: string })[] };
     assert.equal(json.schema, 'pvmatrix/inspect@1');
-    assert.deepEqual(json.files.map((f) => [f.path.split('/').at(-1), f.ok, f.kind]), [
-      ['bz', true, 'bzImage'],
-      ['missing', false, undefined],
-      ['vmlinux.gz', true, 'gzip-elf'],
-      ['junk', false, undefined],
-      ['config', true, 'kconfig'],
-    ]);
+    assert.deepEqual(
+      json.files.map((f) => [f.path.split('/').at(-1), f.ok, f.kind]),
+      [
+        ['bz', true, 'bzImage'],
+        ['missing', false, undefined],
+        ['vmlinux.gz', true, 'gzip-elf'],
+        ['junk', false, undefined],
+        ['config', true, 'kconfig'],
+      ],
+    );
     assert.equal(json.files[0]?.bzImage?.compression, 'bzip2');
     assert.match(r.err, /missing: cannot read: no such file/);
     assert.match(r.err, /junk: not a recognised image/);

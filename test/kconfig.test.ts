@@ -33,13 +33,23 @@ test('expressions follow Kconfig precedence and tristate logic', () => {
   assert.equal(evalExpr(parseExpr('A || B && C'), v({ A: 2 })), 2);
   assert.equal(evalExpr(parseExpr('!A && B'), v({ B: 1 })), 1);
   assert.equal(evalExpr(parseExpr('A != n'), v({ A: 1 })), 2);
-  assert.throws(() => parseExpr('A && (B || C'), (err: unknown) => err instanceof ExprError && /missing \)/.test(err.message));
-  assert.throws(() => parseExpr('A && && B'), (err: unknown) => err instanceof ExprError && /column 6/.test(err.message));
+  assert.throws(
+    () => parseExpr('A && (B || C'),
+    (err: unknown) => err instanceof ExprError && /missing \)/.test(err.message),
+  );
+  assert.throws(
+    () => parseExpr('A && && B'),
+    (err: unknown) => err instanceof ExprError && /column 6/.test(err.message),
+  );
 });
 
 test('rules.yaml: every expression parses and names only symbols the model knows', () => {
   const rules = kconfigRules();
-  const known = new Set([...Object.keys(rules.options), ...Object.keys(rules.environment), ...Object.values(rules.arch).flatMap((a) => Object.keys(a))]);
+  const known = new Set([
+    ...Object.keys(rules.options),
+    ...Object.keys(rules.environment),
+    ...Object.values(rules.arch).flatMap((a) => Object.keys(a)),
+  ]);
   const problems: string[] = [];
   for (const [name, defs] of Object.entries(rules.options)) {
     for (const d of defs) {
@@ -119,7 +129,18 @@ test('the classic 2.6.18-xen tree has its compile-time dom0 switch and no pv-ops
 
 test('effectiveConfig drops what make oldconfig would drop, with the unmet dependency', () => {
   // A 2.6.26 i386 config without PAE asks for Xen: 2.6.26 made PAE a requirement.
-  const r = effectiveConfig(new Map([['X86_32', 'y'], ['PARAVIRT_GUEST', 'y'], ['XEN', 'y'], ['XEN_BALLOON', 'y'], ['X86_PAE', 'n']]), '2.6.26', 'mainline', 'x86_32');
+  const r = effectiveConfig(
+    new Map([
+      ['X86_32', 'y'],
+      ['PARAVIRT_GUEST', 'y'],
+      ['XEN', 'y'],
+      ['XEN_BALLOON', 'y'],
+      ['X86_PAE', 'n'],
+    ]),
+    '2.6.26',
+    'mainline',
+    'x86_32',
+  );
   const xen = r.dropped.find((d) => d.option === 'XEN');
   assert.ok(xen, 'XEN dropped');
   assert.deepEqual(xen.missing, ['X86_PAE']);
@@ -127,7 +148,18 @@ test('effectiveConfig drops what make oldconfig would drop, with the unmet depen
   assert.equal(r.config.get('XEN'), 'n');
   assert.ok(r.dropped.some((d) => d.option === 'XEN_BALLOON' && d.missing.includes('XEN')));
   // An option from a later version is dropped because of the version.
-  const old = effectiveConfig(new Map([['X86_64', 'y'], ['XEN', 'y'], ['PARAVIRT_GUEST', 'y'], ['XENFS', 'm'], ['KERNEL_ZSTD', 'y']]), '2.6.28', 'mainline', 'x86_64');
+  const old = effectiveConfig(
+    new Map([
+      ['X86_64', 'y'],
+      ['XEN', 'y'],
+      ['PARAVIRT_GUEST', 'y'],
+      ['XENFS', 'm'],
+      ['KERNEL_ZSTD', 'y'],
+    ]),
+    '2.6.28',
+    'mainline',
+    'x86_64',
+  );
   const xenfs = old.dropped.find((d) => d.option === 'XENFS');
   assert.match(xenfs?.missing[0] ?? '', /first appears in 2\.6\.29/);
   assert.equal(old.config.has('XENFS'), false);
@@ -166,7 +198,9 @@ test('explainMissing says when the architecture or the version rules an option o
   assert.match(fs.reason ?? '', /2\.6\.29/);
 });
 
-test("Debian's real 6.1 config agrees with the 6.1 model", { skip: !existsSync(DEBIAN_CONFIG) && `${DEBIAN_CONFIG} is not installed (apt install linux-image-amd64)` }, async () => {
+test("Debian's real 6.1 config agrees with the 6.1 model", {
+  skip: !existsSync(DEBIAN_CONFIG) && `${DEBIAN_CONFIG} is not installed (apt install linux-image-amd64)`,
+}, async () => {
   const parsed = parseKconfig(readFileSync(DEBIAN_CONFIG, 'latin1'));
   const cfg = new Map(Object.entries(parsed.values));
   const version = parsed.version!;

@@ -16,15 +16,66 @@ const planned = [...expand(spec)];
 
 test('the default matrix validates, with the axis values scripts rely on', () => {
   const values = (name: string) => spec.axes.find((a) => a.name === name)!.values.map((v) => v.id);
-  for (const x of ['3.0.2', '3.1', '3.2', '3.3', '3.4', '4.0', '4.1', '4.2', '4.4', '4.5', '4.11', '4.14', '4.15', '4.17', '4.19', 'fedora10-3.3.0', 'fedora11-3.3.1', 'debian12-4.17']) {
+  for (const x of [
+    '3.0.2',
+    '3.1',
+    '3.2',
+    '3.3',
+    '3.4',
+    '4.0',
+    '4.1',
+    '4.2',
+    '4.4',
+    '4.5',
+    '4.11',
+    '4.14',
+    '4.15',
+    '4.17',
+    '4.19',
+    'fedora10-3.3.0',
+    'fedora11-3.3.1',
+    'debian12-4.17',
+  ]) {
     assert.ok(values('xen').includes(x), x);
   }
-  for (const k of ['2.6.18-xen', '2.6.23', '2.6.24', '2.6.26', '2.6.27', '2.6.28', '2.6.29', '2.6.30', '2.6.31', '2.6.32', '2.6.37', '2.6.38', '3.0', '3.5', '3.11', '4.19', '5.8', '5.10', '6.1', '2.6.29-rc7-tip', '2.6.30-rc3-tip', 'xen.git-2.6.31']) {
+  for (const k of [
+    '2.6.18-xen',
+    '2.6.23',
+    '2.6.24',
+    '2.6.26',
+    '2.6.27',
+    '2.6.28',
+    '2.6.29',
+    '2.6.30',
+    '2.6.31',
+    '2.6.32',
+    '2.6.37',
+    '2.6.38',
+    '3.0',
+    '3.5',
+    '3.11',
+    '4.19',
+    '5.8',
+    '5.10',
+    '6.1',
+    '2.6.29-rc7-tip',
+    '2.6.30-rc3-tip',
+    'xen.git-2.6.31',
+  ]) {
     assert.ok(values('kernel').includes(k), k);
   }
   const debug = spec.axes.find((a) => a.name === 'xen')!.values.filter((v) => (v.profile as { debug?: boolean }).debug === true);
   assert.ok(debug.length >= 1, 'at least one debug build ships');
-  assert.deepEqual(spec.scenarios.map((s) => s.id).sort(), ['balloon', 'boot', 'cpu-hotplug', 'device-hotplug', 'device-unplug', 'earlyprintk', 'native-boot', 'xenfs']);
+  assert.deepEqual(spec.scenarios.map((s) => s.id).sort(), [
+    'balloon',
+    'boot',
+    'cpu-hotplug',
+    'device-hotplug',
+    'device-unplug',
+    'earlyprintk',
+    'native-boot',
+    'xenfs',
+  ]);
   // Preset profiles resolve their version, so that ranges such as xen: "<3.4" apply to them.
   const f11 = spec.axes.find((a) => a.name === 'xen')!.byId.get('fedora11-3.3.1')!;
   assert.deepEqual(f11.version?.parts, [3, 3, 1]);
@@ -33,7 +84,10 @@ test('the default matrix validates, with the axis values scripts rely on', () =>
 test('the nightly stays useful: tens of thousands of cells at most', () => {
   assert.ok(planned.length >= 15000 && planned.length <= 25000, `${planned.length} cells`);
   const native = planned.filter((p) => p.cell.scenario === 'native-boot');
-  assert.ok(native.every((p) => p.cell.axes.xen === undefined && p.cell.axes.role === undefined), 'native-boot ignores xen and role');
+  assert.ok(
+    native.every((p) => p.cell.axes.xen === undefined && p.cell.axes.role === undefined),
+    'native-boot ignores xen and role',
+  );
   assert.ok(planned.filter((p) => p.cell.scenario.startsWith('device-')).every((p) => p.cell.axes.role === 'domU'));
 });
 

@@ -10,7 +10,11 @@ const MATRIX = smallMatrix('merge test');
 const XENFS = 'id: xenfs\nfeature: xenfs\napplies: { role: dom0 }\nsteps: [ { mount: { fs: xenfs, at: /proc/xen } } ]\n';
 const CELLS = 24 + 12;
 
-type Results = { run: Record<string, unknown>; summary: { cells: number; passed: number; failed: number; broken: number; skipped: number }; cells: { id: string; status: string }[] };
+type Results = {
+  run: Record<string, unknown>;
+  summary: { cells: number; passed: number; failed: number; broken: number; skipped: number };
+  cells: { id: string; status: string }[];
+};
 const read = (dir: string): Results => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
 const allureCells = (dir: string) => readdirSync(join(dir, 'allure-results')).filter((f) => f.endsWith('-result.json')).length;
 const junitCases = (dir: string) => (readFileSync(join(dir, 'junit.xml'), 'utf8').match(/<testcase /g) ?? []).length;
@@ -33,7 +37,10 @@ test('merging the three shards gives the whole run: the same cells once each, th
   assert.equal(merged.run.shard, undefined);
   // Each shard is a proper part: together they hold every cell exactly once.
   const shardSizes = [1, 2, 3].map((k) => read(join(dir, `s${k}`)).cells.length);
-  assert.equal(shardSizes.reduce((a, b) => a + b), CELLS);
+  assert.equal(
+    shardSizes.reduce((a, b) => a + b),
+    CELLS,
+  );
   assert.ok(shardSizes.every((n) => n > 0 && n < CELLS));
   assert.equal(allureCells(join(dir, 'merged')), CELLS);
   assert.equal(junitCases(join(dir, 'merged')), CELLS);
@@ -58,7 +65,11 @@ test('merge refuses overlapping shards, other matrices, partial runs and a missi
   assert.match(overlap.stderr, /merge: cell .* is in both s1 and whole: the inputs overlap/);
   assert.equal(existsSync(join(dir, 'bad1', 'results.json')), false);
 
-  const other = writeTree({ 'matrix.yaml': MATRIX.replace('"4.17"]', '"4.17", "4.19"]'), 'scenarios/boot.yaml': BOOT_SCENARIO, 'scenarios/xenfs.yaml': XENFS });
+  const other = writeTree({
+    'matrix.yaml': MATRIX.replace('"4.17"]', '"4.17", "4.19"]'),
+    'scenarios/boot.yaml': BOOT_SCENARIO,
+    'scenarios/xenfs.yaml': XENFS,
+  });
   ok(pvmatrix(['run', '--shard', '2/3', '--out', join(dir, 'other'), '--quiet'], other));
   const mixed = pvmatrix(['merge', 's1', 'other', '--out', 'bad2'], dir);
   assert.equal(mixed.code, 2);
@@ -70,7 +81,10 @@ test('merge refuses overlapping shards, other matrices, partial runs and a missi
   writeFileSync(p, readFileSync(p, 'utf8').replace('"run":{', '"run":{"partial":true,'));
   const partial = pvmatrix(['merge', 's1', 's3-partial', '--out', 'bad3'], dir);
   assert.equal(partial.code, 2);
-  assert.match(partial.stderr, /the run was interrupted \(results\.json is partial\); finish it first with: pvmatrix run --resume --out s3-partial/);
+  assert.match(
+    partial.stderr,
+    /the run was interrupted \(results\.json is partial\); finish it first with: pvmatrix run --resume --out s3-partial/,
+  );
 
   const none = pvmatrix(['merge', 's1', 'nowhere', '--out', 'bad4'], dir);
   assert.equal(none.code, 2);

@@ -57,11 +57,20 @@ test('a PV domU from the bzImage: created, ballooned with xl mem-set, vCPU hot-a
 });
 
 test('a 32-bit PV domU (grub-i386-xen.bin) is refused by Debian 4.17 with the real libxenguest line', () => {
-  const plan: ScenarioPlan = { index: 0, role: 'domU', axes: {}, domu: { kernel: '/boot/k-vmlinux', cmdline: '' }, steps: steps(SMOKE.domUBootOnly) };
+  const plan: ScenarioPlan = {
+    index: 0,
+    role: 'domU',
+    axes: {},
+    domu: { kernel: '/boot/k-vmlinux', cmdline: '' },
+    steps: steps(SMOKE.domUBootOnly),
+  };
   const r = scenarioResult(plan, fixture('domU-pv32-refused.serial'), SRC);
   assert.equal(r.outcome, 'unsupported');
   assert.match(r.reason!, /xc_dom_compat_check: guest type xen-3\.0-x86_32p not supported by xen kernel/);
-  assert.deepEqual(r.steps.map((s) => s.status), ['failed', 'skipped']);
+  assert.deepEqual(
+    r.steps.map((s) => s.status),
+    ['failed', 'skipped'],
+  );
 });
 
 test('a 32-bit PV kernel as dom0: Xen panics while building dom0, and that is the platform refusing', () => {
@@ -84,13 +93,19 @@ test('killed by the watchdog mid-scenario: finished scenarios keep their verdict
   assert.equal(a!.outcome, 'works');
   assert.equal(b!.outcome, 'broken');
   assert.match(b!.reason!, /read \/sys\/devices\/system\/cpu\/online: no result \(timeout: the agent went silent/);
-  assert.deepEqual(b!.steps.map((s) => s.status), ['passed', 'passed', 'passed', 'broken', 'skipped', 'skipped']);
+  assert.deepEqual(
+    b!.steps.map((s) => s.status),
+    ['passed', 'passed', 'passed', 'broken', 'skipped', 'skipped'],
+  );
   assert.equal(c!.outcome, 'broken');
 });
 
 test('a boot that never reached the agent is broken, with the last console lines as the reason', () => {
   const full = fixture('dom0-balloon-cpu-xenfs.serial');
-  const cut = cutAt(full, full.milestones['dom0-init']! / 1000 - 0.5, { kind: 'timeout', detail: "dom0's /init did not start (no progress for 30 s)" });
+  const cut = cutAt(full, full.milestones['dom0-init']! / 1000 - 0.5, {
+    kind: 'timeout',
+    detail: "dom0's /init did not start (no progress for 30 s)",
+  });
   const r = scenarioResult(dom0Plans()[0]!, cut, SRC);
   assert.equal(r.outcome, 'broken');
   assert.match(r.reason!, /did not reach dom0's \/init \(timeout: dom0's \/init did not start/);
@@ -111,21 +126,35 @@ test('a value that lost bytes on the console is broken, not a verdict on the pla
   const boot = fixture('domU-bzimage.serial');
   const step = boot.markers.find((m) => m.marker.kind === 'step' && m.marker.k === 1)!;
   if (step.marker.kind === 'step') step.marker.bytes = 999; // the agent said 999 bytes; "PV\n" arrived
-  const plan: ScenarioPlan = { index: 0, role: 'domU', axes: {}, steps: steps([{ boot: { memory: '128M' } }, { read: '/sys/hypervisor/guest_type', expect: { equals: 'PV' } }]) };
+  const plan: ScenarioPlan = {
+    index: 0,
+    role: 'domU',
+    axes: {},
+    steps: steps([{ boot: { memory: '128M' } }, { read: '/sys/hypervisor/guest_type', expect: { equals: 'PV' } }]),
+  };
   const r = scenarioResult(plan, boot, SRC);
   assert.equal(r.outcome, 'broken');
   assert.match(r.reason!, /the console lost part of the value \(3 of 999 bytes arrived\)/);
 });
 
-test("a silent Xen console is reported with what the hypervisor said of itself (a release build: debug=n)", () => {
+test('a silent Xen console is reported with what the hypervisor said of itself (a release build: debug=n)', () => {
   const plans = dom0Plans();
   plans[2]!.steps[4] = steps([{ 'xen-console': null, expect: { contains: 'no such line on any console' } }])[0]!;
   const r = scenarioResult(plans[2]!, fixture('dom0-balloon-cpu-xenfs.serial'), SRC);
   assert.equal(r.outcome, 'unsupported');
-  assert.match(r.reason!, /xen-console: expected to contain "no such line on any console"; the hypervisor says: Xen version 4\.17\.7 debug=n/);
+  assert.match(
+    r.reason!,
+    /xen-console: expected to contain "no such line on any console"; the hypervisor says: Xen version 4\.17\.7 debug=n/,
+  );
 });
 
-const nativePlan = (contains: string): ScenarioPlan => ({ index: 0, role: 'dom0', native: true, axes: {}, steps: steps([{ boot: { native: true } }, { 'guest-console': null, expect: { contains } }]) });
+const nativePlan = (contains: string): ScenarioPlan => ({
+  index: 0,
+  role: 'dom0',
+  native: true,
+  axes: {},
+  steps: steps([{ boot: { native: true } }, { 'guest-console': null, expect: { contains } }]),
+});
 
 test('native boot (no Xen): the real 6.1 bzImage says it booted on bare hardware, and the kernel log is the guest console', () => {
   const boot = fixture('native-bzimage.serial');
@@ -134,7 +163,10 @@ test('native boot (no Xen): the real 6.1 bzImage says it booted on bare hardware
   assert.equal(r.outcome, 'works', r.reason);
   assert.equal(r.steps[0]!.detail, '6.1.0-56-amd64 native hypervisor=none');
   assert.match(r.steps[1]!.detail!, /^\[ +0\.000000\] Linux version 6\.1\.0-56-amd64 /, 'the value is the kernel log (dmesg)');
-  assert.ok(r.transcript.some((l) => /\] Booting paravirtualized kernel on bare hardware$/.test(l)), 'and the serial console shows the line as the kernel printed it');
+  assert.ok(
+    r.transcript.some((l) => /\] Booting paravirtualized kernel on bare hardware$/.test(l)),
+    'and the serial console shows the line as the kernel printed it',
+  );
   // The same console judged against what the kernel prints under Xen: the expectation decides.
   const underXen = scenarioResult(nativePlan('Booting paravirtualized kernel on Xen'), boot, SRC);
   assert.equal(underXen.outcome, 'unsupported');
@@ -143,7 +175,10 @@ test('native boot (no Xen): the real 6.1 bzImage says it booted on bare hardware
 
 test("native boot killed before the agent ran: broken, naming the kernel's /init (there is no dom0)", () => {
   const full = fixture('native-bzimage.serial');
-  const cut = cutAt(full, full.milestones['dom0-init']! / 1000 - 0.1, { kind: 'timeout', detail: "the kernel's /init did not start (no progress for 30 s)" });
+  const cut = cutAt(full, full.milestones['dom0-init']! / 1000 - 0.1, {
+    kind: 'timeout',
+    detail: "the kernel's /init did not start (no progress for 30 s)",
+  });
   const r = scenarioResult(nativePlan('on bare hardware'), cut, SRC);
   assert.equal(r.outcome, 'broken');
   assert.match(r.reason!, /did not reach the kernel's \/init \(timeout/);
@@ -162,7 +197,13 @@ const UNPLUG = [
   { sleep: '3s' },
   { 'guest-console': null, expect: { absent: 'leaking g.e. and page still in use' } },
 ];
-const unplugPlan = (raw: readonly unknown[] = UNPLUG): ScenarioPlan => ({ index: 0, role: 'domU', axes: {}, domu: { kernel: '/boot/k-vmlinux', cmdline: '' }, steps: steps(raw) });
+const unplugPlan = (raw: readonly unknown[] = UNPLUG): ScenarioPlan => ({
+  index: 0,
+  role: 'domU',
+  axes: {},
+  domu: { kernel: '/boot/k-vmlinux', cmdline: '' },
+  steps: steps(raw),
+});
 
 test('devices of a PV domU on real 6.1: vbd and vif hot-added; unloading xen-blkfront with a disk attached is refused (module in use)', () => {
   const boot = fixture('domU-devices.serial');
@@ -170,7 +211,13 @@ test('devices of a PV domU on real 6.1: vbd and vif hot-added; unloading xen-blk
     index: 5,
     role: 'domU',
     axes: {},
-    steps: steps([{ boot: null }, { 'attach-device': { kind: 'vbd', vdev: 'xvdb' } }, { read: '/sys/block/xvdb', expect: { exists: true, within: '5s' } }, { 'attach-device': { kind: 'vif' } }, { read: '/sys/class/net/eth0', expect: { exists: true, within: '5s' } }]),
+    steps: steps([
+      { boot: null },
+      { 'attach-device': { kind: 'vbd', vdev: 'xvdb' } },
+      { read: '/sys/block/xvdb', expect: { exists: true, within: '5s' } },
+      { 'attach-device': { kind: 'vif' } },
+      { read: '/sys/class/net/eth0', expect: { exists: true, within: '5s' } },
+    ]),
   };
   const h = scenarioResult(hotplug, boot, SRC);
   assert.equal(h.outcome, 'works', h.reason);
@@ -185,15 +232,20 @@ test('devices of a PV domU on real 6.1: vbd and vif hot-added; unloading xen-blk
   const u = scenarioResult(unplug, boot, SRC);
   assert.equal(u.outcome, 'unsupported');
   assert.match(u.reason!, /unload-module name=xen-blkfront: rmmod: can't unload module 'xen_blkfront': Resource temporarily unavailable/);
-  assert.deepEqual(u.steps.map((s) => s.status), ['passed', 'passed', 'passed', 'passed', 'passed', 'passed', 'passed', 'failed', 'skipped', 'skipped']);
+  assert.deepEqual(
+    u.steps.map((s) => s.status),
+    ['passed', 'passed', 'passed', 'passed', 'passed', 'passed', 'passed', 'failed', 'skipped', 'skipped'],
+  );
 });
-
 
 test('mayRefuse on real 6.1: the refused rmmod passes with its reason line, and the scenario went on to the console check', () => {
   const boot = fixture('domU-unplug-mayrefuse.serial');
   const r = scenarioResult(unplugPlan(), boot, SRC);
   assert.equal(r.outcome, 'works', r.reason);
-  assert.deepEqual(r.steps.map((s) => s.status), Array(10).fill('passed'));
+  assert.deepEqual(
+    r.steps.map((s) => s.status),
+    Array(10).fill('passed'),
+  );
   assert.equal(r.steps[7]!.detail, "refused: rmmod: can't unload module 'xen_blkfront': Resource temporarily unavailable");
   assert.match(r.steps[9]!.detail!, /Linux version 6\.1\.0-56-amd64/, 'the guest console arrived whole after the refusal');
   // The same frames judged without mayRefuse: the refusal decides the cell.

@@ -18,7 +18,9 @@ test('newc archives are 4-byte padded, so a second archive can be appended', () 
   assert.deepEqual(parentsOf('/usr/lib/x/y.so'), ['usr', 'usr/lib', 'usr/lib/x']);
 });
 
-test('GNU cpio reads what the writer wrote: names, types, modes, device numbers and contents', { skip: !haveCpio && 'cpio is not installed (apt-get install cpio)' }, () => {
+test('GNU cpio reads what the writer wrote: names, types, modes, device numbers and contents', {
+  skip: !haveCpio && 'cpio is not installed (apt-get install cpio)',
+}, () => {
   const dir = mkdtempSync(join(tmpdir(), 'pvm-newc-'));
   const file = join(dir, 'a.cpio');
   const payload = Buffer.from('#!/bin/busybox sh\necho hello\n');

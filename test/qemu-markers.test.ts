@@ -34,7 +34,14 @@ test('milestones and fatal lines from research/realboot.md §7', () => {
   assert.equal(milestoneOf('[    0.000000] Hypervisor detected: Xen PV'), 'dom0-kernel');
   assert.equal(milestoneOf('[    8.596915] Run /init as init process'), 'dom0-userspace');
   assert.equal(milestoneOf('(XEN) Entering ACPI S5 state.'), 'poweroff');
-  for (const l of ['(XEN) Panic on CPU 0:', '(XEN) Hardware Dom0 crashed: rebooting machine in 5 seconds.', '(XEN) Domain 0 (vcpu#0) crashed on cpu#0:', '(XEN) d0v0 Unhandled: vec 14, #PF[0001]', '[    3.1] Kernel panic - not syncing: VFS', '(XEN) ****************************************']) {
+  for (const l of [
+    '(XEN) Panic on CPU 0:',
+    '(XEN) Hardware Dom0 crashed: rebooting machine in 5 seconds.',
+    '(XEN) Domain 0 (vcpu#0) crashed on cpu#0:',
+    '(XEN) d0v0 Unhandled: vec 14, #PF[0001]',
+    '[    3.1] Kernel panic - not syncing: VFS',
+    '(XEN) ****************************************',
+  ]) {
     assert.ok(isFatal(l), l);
   }
   assert.ok(!isFatal('(XEN) Freed 656kB init memory'));

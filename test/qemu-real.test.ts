@@ -29,10 +29,14 @@ const missing = [
   ['xen-hypervisor-4.17-amd64', ['/boot/xen-4.17-amd64.gz']],
   ['busybox-static', ['/bin/busybox']],
   ['grub-xen-host', ['/usr/lib/grub-xen/grub-i386-xen.bin']],
-].filter(([, paths]) => !(paths as string[]).some((p) => existsSync(p))).map(([pkg]) => pkg as string);
+]
+  .filter(([, paths]) => !(paths as string[]).some((p) => existsSync(p)))
+  .map(([pkg]) => pkg as string);
 if (!resolveImage('/boot/vmlinuz-6.1.*-amd64')) missing.push('linux-image-amd64 (6.1)');
 
-let skip: string | false = missing.length ? `SKIPPED: the real QEMU backend needs ${missing.join(', ')} (apt-get install them, or run .ci/run)` : false;
+const skip: string | false = missing.length
+  ? `SKIPPED: the real QEMU backend needs ${missing.join(', ')} (apt-get install them, or run .ci/run)`
+  : false;
 if (skip) console.error(`\n*** qemu-real: ${skip} ***\n`);
 
 async function runGroup(cells: Cell[]): Promise<Map<string, BackendResult>> {
@@ -67,9 +71,15 @@ test('real boots: setup, then dom0 / PV domU / 32-bit PV refusal on Debian 12', 
     for (const c of cells) assert.equal(results.get(c.id)?.outcome, 'works', `${c.id}: ${show(results.get(c.id))}`);
     const balloon = results.get(cells[0]!.id)!;
     assert.equal(balloon.steps.find((s) => s.title.includes('current_kb'))?.detail, '393216');
-    assert.ok(balloon.transcript.some((l) => /\(XEN\) Xen version 4\.17/.test(l)), 'the transcript is the real console');
+    assert.ok(
+      balloon.transcript.some((l) => /\(XEN\) Xen version 4\.17/.test(l)),
+      'the transcript is the real console',
+    );
     // The same kernel as dom0 says where it booted: the native-boot expectation can fail.
-    assert.ok(balloon.transcript.some((l) => /\] Booting kernel on Xen$/.test(l)), "dom0 booted on Xen (6.1 prints \"Booting kernel on Xen\")");
+    assert.ok(
+      balloon.transcript.some((l) => /\] Booting kernel on Xen$/.test(l)),
+      'dom0 booted on Xen (6.1 prints "Booting kernel on Xen")',
+    );
     assert.ok(!balloon.transcript.some((l) => /on bare hardware/.test(l)));
   });
 
@@ -89,7 +99,10 @@ test('real boots: setup, then dom0 / PV domU / 32-bit PV refusal on Debian 12', 
     t.diagnostic(`native group: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     assert.equal(r?.outcome, 'works', show(r));
     assert.match(r!.steps[0]!.detail ?? '', /^6\.1\.\S+ native hypervisor=none$/);
-    assert.ok(r!.transcript.some((l) => /\] Booting paravirtualized kernel on bare hardware$/.test(l)), 'the serial console shows it');
+    assert.ok(
+      r!.transcript.some((l) => /\] Booting paravirtualized kernel on bare hardware$/.test(l)),
+      'the serial console shows it',
+    );
     assert.ok(!r!.transcript.some((l) => /\(XEN\)/.test(l)), 'no hypervisor ran');
   });
 
@@ -97,7 +110,15 @@ test('real boots: setup, then dom0 / PV domU / 32-bit PV refusal on Debian 12', 
     const cell = qemuCell({
       scenario: 'device-hotplug',
       role: 'domU',
-      steps: [{ boot: null }, { 'attach-device': { kind: 'vbd', vdev: 'xvdb' } }, { read: '/sys/block/xvdb', expect: { exists: true, within: '5s' } }, { 'attach-device': { kind: 'vif' } }, { read: '/sys/class/net/eth0', expect: { exists: true, within: '5s' } }, { 'detach-device': { kind: 'vbd', vdev: 'xvdb' } }, { read: '/sys/block/xvdb', expect: { exists: false, within: '5s' } }],
+      steps: [
+        { boot: null },
+        { 'attach-device': { kind: 'vbd', vdev: 'xvdb' } },
+        { read: '/sys/block/xvdb', expect: { exists: true, within: '5s' } },
+        { 'attach-device': { kind: 'vif' } },
+        { read: '/sys/class/net/eth0', expect: { exists: true, within: '5s' } },
+        { 'detach-device': { kind: 'vbd', vdev: 'xvdb' } },
+        { read: '/sys/block/xvdb', expect: { exists: false, within: '5s' } },
+      ],
     });
     const started = Date.now();
     const r = (await runGroup([cell])).get(cell.id);
@@ -106,7 +127,15 @@ test('real boots: setup, then dom0 / PV domU / 32-bit PV refusal on Debian 12', 
   });
 
   await t.test("32-bit PV: grub-xen-host's grub-i386-xen.bin is refused by Debian's 4.17 (built without PV32)", async () => {
-    const cell = qemuCell({ scenario: 'pv32', role: 'domU', format: 'vmlinux', arch: 'x86_32-pae', kernelId: 'grub-i386', kernel: GRUB_I386_PV, steps: [...SMOKE.domUBootOnly] });
+    const cell = qemuCell({
+      scenario: 'pv32',
+      role: 'domU',
+      format: 'vmlinux',
+      arch: 'x86_32-pae',
+      kernelId: 'grub-i386',
+      kernel: GRUB_I386_PV,
+      steps: [...SMOKE.domUBootOnly],
+    });
     const started = Date.now();
     const r = (await runGroup([cell])).get(cell.id);
     t.diagnostic(`pv32 group: ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -117,28 +146,58 @@ test('real boots: setup, then dom0 / PV domU / 32-bit PV refusal on Debian 12', 
 
 test('cannotRun: only cells with real artifacts run', () => {
   const backend = createQemuBackend();
-  const upstream = { ...qemuCell({ scenario: 'boot', steps: [{ boot: null }] }), profiles: { xen: { version: '3.4' }, kernel: { version: '2.6.30' } } };
+  const upstream = {
+    ...qemuCell({ scenario: 'boot', steps: [{ boot: null }] }),
+    profiles: { xen: { version: '3.4' }, kernel: { version: '2.6.30' } },
+  };
   assert.match(backend.cannotRun!(upstream) ?? '', /no real hypervisor image/);
   const elsewhere = { ...upstream, profiles: { xen: { version: '4.17', image: '/nonexistent/xen.gz' }, kernel: { version: '6.1' } } };
   assert.match(backend.cannotRun!(elsewhere) ?? '', /\/nonexistent\/xen\.gz is not on this machine/);
   const devices = qemuCell({ scenario: 'device-hotplug', steps: [{ boot: null }, { 'attach-device': { kind: 'vbd' } }] });
   if (existsSync('/boot/xen-4.17-amd64.gz') && resolveImage('/boot/vmlinuz-6.1.*-amd64')) {
     assert.match(backend.cannotRun!(devices) ?? '', /does not attach devices to dom0 itself/);
-    assert.equal(backend.cannotRun!(qemuCell({ scenario: 'device-hotplug', role: 'domU', steps: [{ boot: null }, { 'attach-device': { kind: 'vbd' } }] })), undefined, 'a domU gets devices through the backends in dom0');
+    assert.equal(
+      backend.cannotRun!(
+        qemuCell({ scenario: 'device-hotplug', role: 'domU', steps: [{ boot: null }, { 'attach-device': { kind: 'vbd' } }] }),
+      ),
+      undefined,
+      'a domU gets devices through the backends in dom0',
+    );
     assert.equal(backend.cannotRun!(qemuCell({ scenario: 'boot', steps: [{ boot: null }] })), undefined);
     assert.equal(backend.cannotRun!(nativeCell(NATIVE_STEPS)), undefined, 'a native boot needs no Xen image');
     assert.match(backend.cannotRun!(nativeCell(NATIVE_STEPS, 'vmlinux')) ?? '', /native boot under QEMU takes a bzImage, not vmlinux/);
-    assert.match(backend.cannotRun!(nativeCell([...NATIVE_STEPS, { 'xen-console': null }])) ?? '', /xen-console needs Xen, and a native boot has none/);
-    assert.match(backend.cannotRun!(qemuCell({ scenario: 'boot', arch: 'x86_32-pae', steps: [{ boot: null }] })) ?? '', /is x86_64, not x86_32-pae/);
+    assert.match(
+      backend.cannotRun!(nativeCell([...NATIVE_STEPS, { 'xen-console': null }])) ?? '',
+      /xen-console needs Xen, and a native boot has none/,
+    );
+    assert.match(
+      backend.cannotRun!(qemuCell({ scenario: 'boot', arch: 'x86_32-pae', steps: [{ boot: null }] })) ?? '',
+      /is x86_64, not x86_32-pae/,
+    );
     // A Xen profile's own dom0 kernel for domU cells: used when it exists, named when it does not.
     const domU = qemuCell({ scenario: 'boot', role: 'domU', steps: [{ boot: null }] });
-    const withDom0 = (dom0Image: string) => ({ ...domU, profiles: { ...domU.profiles, xen: { ...(domU.profiles.xen as object), dom0Image } } });
-    assert.match(backend.cannotRun!(withDom0('/nonexistent/vmlinuz-dom0')) ?? '', /its dom0Image \/nonexistent\/vmlinuz-dom0 is not on this machine/);
+    const withDom0 = (dom0Image: string) => ({
+      ...domU,
+      profiles: { ...domU.profiles, xen: { ...(domU.profiles.xen as object), dom0Image } },
+    });
+    assert.match(
+      backend.cannotRun!(withDom0('/nonexistent/vmlinuz-dom0')) ?? '',
+      /its dom0Image \/nonexistent\/vmlinuz-dom0 is not on this machine/,
+    );
     assert.equal(backend.cannotRun!(withDom0('/boot/vmlinuz-6.1.*-amd64')), undefined);
     assert.equal(readCell(withDom0('/boot/vmlinuz-6.1.*-amd64')).dom0Image, resolveImage('/boot/vmlinuz-6.1.*-amd64'));
     assert.equal(readCell(domU).dom0Image, undefined, 'no dom0Image: the host default is chosen at boot');
-    assert.match(backend.cannotRun!({ ...qemuCell({ scenario: 'boot', format: 'bzImage', steps: [{ boot: null }] }), axes: { xen: 'debian12-4.17', kernel: '6.1', format: 'bzImage', compression: 'gzip', arch: 'x86_64', role: 'dom0' } }) ?? '', /payload is xz-compressed, not gzip/);
+    assert.match(
+      backend.cannotRun!({
+        ...qemuCell({ scenario: 'boot', format: 'bzImage', steps: [{ boot: null }] }),
+        axes: { xen: 'debian12-4.17', kernel: '6.1', format: 'bzImage', compression: 'gzip', arch: 'x86_64', role: 'dom0' },
+      }) ?? '',
+      /payload is xz-compressed, not gzip/,
+    );
   }
   assert.equal(backend.groupKey!(qemuCell({ scenario: 'a', steps: [] })), backend.groupKey!(qemuCell({ scenario: 'b', steps: [] })));
-  assert.notEqual(backend.groupKey!(qemuCell({ scenario: 'a', steps: [] })), backend.groupKey!(qemuCell({ scenario: 'a', role: 'domU', steps: [] })));
+  assert.notEqual(
+    backend.groupKey!(qemuCell({ scenario: 'a', steps: [] })),
+    backend.groupKey!(qemuCell({ scenario: 'a', role: 'domU', steps: [] })),
+  );
 });

@@ -21,7 +21,9 @@ const tmp = () => mkdtemp(join(tmpdir(), 'pvm-allure-'));
 
 async function readResults(dir: string) {
   const names = await readdir(dir);
-  const results = await Promise.all(names.filter((n) => n.endsWith('-result.json')).map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8'))));
+  const results = await Promise.all(
+    names.filter((n) => n.endsWith('-result.json')).map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8'))),
+  );
   return { names, results };
 }
 
@@ -51,7 +53,7 @@ test('run --out sinks write one Allure result per cell, each its own test with e
     assert.ok(typeof r.start === 'number' && r.stop >= r.start);
     for (const [axis, value] of Object.entries(cell.axes)) {
       const p = r.parameters.find((x: { name: string }) => x.name === axis);
-      assert.ok(p && p.value.includes(value), `${axis} is a parameter of ${cell.id}`);
+      assert.ok(p?.value.includes(value), `${axis} is a parameter of ${cell.id}`);
     }
     const label = (n: string) => r.labels.filter((l: { name: string }) => l.name === n).map((l: { value: string }) => l.value);
     assert.deepEqual(label('epic'), [cell.feature]);
@@ -62,7 +64,7 @@ test('run --out sinks write one Allure result per cell, each its own test with e
     if (cell.axes.role) assert.ok(label('tag').includes(cell.axes.role));
     assert.ok(label('tag').includes(cell.axes.arch!));
     assert.equal(r.steps.length, cell.steps.length);
-    r.steps.forEach((s: { status: string }, i: number) => assert.equal(s.status, cell.steps[i]!.status));
+    for (const [i, s] of (r.steps as { status: string }[]).entries()) assert.equal(s.status, cell.steps[i]!.status);
     for (const a of r.attachments) assert.ok(names.includes(a.source), `attachment ${a.source} exists`);
     if (cell.reason && cell.status !== 'passed') assert.ok(r.statusDetails.message.includes(cell.reason));
     assert.match(r.statusDetails.expected, new RegExp(`^${cell.expected} \\(from `));
@@ -70,15 +72,30 @@ test('run --out sinks write one Allure result per cell, each its own test with e
   // the hostile label arrives as data (Allure escapes it on display; the e2e test checks that)
   assert.ok(results.some((r) => r.labels.some((l: { value: string }) => l.value === HOSTILE)));
   for (const f of ['categories.json', 'environment.properties', 'executor.json']) assert.ok(names.includes(f), `${f} written`);
-  assert.ok((await readdir(out)).every((n) => !n.includes('.tmp')), 'no temp files left');
+  assert.ok(
+    (await readdir(out)).every((n) => !n.includes('.tmp')),
+    'no temp files left',
+  );
   await rm(out, { recursive: true });
 });
 
 const base: CellResult = {
   id: 'xen=3.3/kernel=2.6.30/format=bzImage/compression=gzip/arch=x86_64/role=dom0/scenario=boot',
   axes: { xen: '3.3', kernel: '2.6.30', format: 'bzImage', compression: 'gzip', arch: 'x86_64', role: 'dom0' },
-  scenario: 'boot', feature: 'boot', outcome: 'unsupported', expected: 'works', expectedFrom: 'matrix.yaml:10', status: 'failed',
-  reason: 'r', facts: [], steps: [], transcript: [], durationMs: 5, reproducer: 'pvmatrix run', attempts: 1, flaky: false,
+  scenario: 'boot',
+  feature: 'boot',
+  outcome: 'unsupported',
+  expected: 'works',
+  expectedFrom: 'matrix.yaml:10',
+  status: 'failed',
+  reason: 'r',
+  facts: [],
+  steps: [],
+  transcript: [],
+  durationMs: 5,
+  reproducer: 'pvmatrix run',
+  attempts: 1,
+  flaky: false,
 };
 
 /** Allure matches categories with Java's String.matches: the whole message, (?s) = dotall. */
@@ -99,16 +116,38 @@ test('categories.json sorts failures by what the reason and facts say', () => {
     [{ outcome: 'works', expected: 'unsupported', reason: undefined }, CATEGORIES['unexpected-fix']],
     [{ reason: 'no xenfs: CONFIG_XENFS is not set' }, CATEGORIES['kernel-config']],
     [{ reason: 'Linux 2.6.27 has no xenfs: pv-ops gained it (CONFIG_XENFS) in 2.6.29', facts: [] }, CATEGORIES.kernel],
-    [{ reason: 'Debian 12 Xen 4.17 is built without 32-bit PV support (# CONFIG_PV32 is not set)', facts: [{ text: 'build config', source: '/boot/xen-4.17-amd64.config', verified: true }] }, CATEGORIES.xen],
-    [{ reason: 'cannot load a bzImage dom0', facts: [{ text: 'loader added in 3.4', source: 'xen/arch/x86/bzimage.c @ RELEASE-3.4.0', verified: true }] }, CATEGORIES.xen],
-    [{ reason: 'no xz decompressor', facts: [{ text: 'KERNEL_XZ', source: 'arch/x86/boot/compressed/Makefile @ v2.6.38', verified: true }] }, CATEGORIES.kernel],
+    [
+      {
+        reason: 'Debian 12 Xen 4.17 is built without 32-bit PV support (# CONFIG_PV32 is not set)',
+        facts: [{ text: 'build config', source: '/boot/xen-4.17-amd64.config', verified: true }],
+      },
+      CATEGORIES.xen,
+    ],
+    [
+      {
+        reason: 'cannot load a bzImage dom0',
+        facts: [{ text: 'loader added in 3.4', source: 'xen/arch/x86/bzimage.c @ RELEASE-3.4.0', verified: true }],
+      },
+      CATEGORIES.xen,
+    ],
+    [
+      {
+        reason: 'no xz decompressor',
+        facts: [{ text: 'KERNEL_XZ', source: 'arch/x86/boot/compressed/Makefile @ v2.6.38', verified: true }],
+      },
+      CATEGORIES.kernel,
+    ],
     [{ reason: 'the hypervisor refused the dom0 image', facts: [] }, CATEGORIES.xen],
     [{ reason: 'Linux 2.6.18 has no sysfs balloon interface', facts: [] }, CATEGORIES.kernel],
   ];
   for (const [patch, expected] of cases) {
     const cell = { ...base, ...patch } as CellResult;
     const { result } = allureCell(cell, [], label, t);
-    assert.equal(allureCategoryOf(result.statusDetails.message ?? '', String(result.status)), expected, `${JSON.stringify(patch)} -> ${expected}`);
+    assert.equal(
+      allureCategoryOf(result.statusDetails.message ?? '', String(result.status)),
+      expected,
+      `${JSON.stringify(patch)} -> ${expected}`,
+    );
   }
   const passed = allureCell({ ...base, status: 'passed', expected: 'unsupported' }, [], label, t).result;
   assert.equal(allureCategoryOf(passed.statusDetails.message ?? '', 'passed'), undefined, 'a pass is in no failure category');
@@ -119,9 +158,12 @@ test('transcripts: a small excerpt attachment, and the full log beside it when c
   const { result, files } = allureCell(base, lines, axisLabels([]), { start: 1, stop: 2 });
   assert.equal(files.length, 2);
   assert.ok(Buffer.byteLength(files[0]!.content) <= EXCERPT_BYTES);
-  assert.ok(files[0]!.content.endsWith('line 499 ' + 'x'.repeat(60)), 'the excerpt is the end of the console');
+  assert.ok(files[0]!.content.endsWith(`line 499 ${'x'.repeat(60)}`), 'the excerpt is the end of the console');
   assert.equal(files[1]!.content.split('\n').length, 500);
-  assert.deepEqual(result.attachments.map((a) => a.source), files.map((f) => f.name));
+  assert.deepEqual(
+    result.attachments.map((a) => a.source),
+    files.map((f) => f.name),
+  );
   const short = allureCell(base, ['one', 'two'], axisLabels([]), { start: 1, stop: 2 });
   assert.equal(short.files.length, 1, 'no second copy when nothing was cut');
 });
@@ -140,41 +182,107 @@ test('cells with the same console share one attachment file, written once', asyn
   assert.equal(names.filter((n) => n.endsWith('-attachment.txt')).length, 2);
   for (const r of results) {
     const text = await readFile(join(dir, r.attachments[0].source), 'utf8');
-    assert.equal(text, r.fullName.endsWith('-3') ? '(XEN) another console' : '(XEN) same console', `${r.fullName} points at its own console`);
+    assert.equal(
+      text,
+      r.fullName.endsWith('-3') ? '(XEN) another console' : '(XEN) same console',
+      `${r.fullName} points at its own console`,
+    );
   }
   await rm(dir, { recursive: true, force: true });
 });
 
 test('fact sources become links when they name xen.git or Linux, plain text otherwise', () => {
   assert.equal(sourceUrl('xen.git commit 84d54d5d8b'), 'https://xenbits.xen.org/gitweb/?p=xen.git;a=commit;h=84d54d5d8b');
-  assert.equal(sourceUrl('linux commit 83abc70a4c6'), 'https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/commit/?id=83abc70a4c6');
-  assert.equal(sourceUrl('xen/arch/x86/bzimage.c @ 3.4'), 'https://xenbits.xen.org/gitweb/?p=xen.git;a=blob;f=xen%2Farch%2Fx86%2Fbzimage.c;hb=RELEASE-3.4.0');
-  assert.equal(sourceUrl('arch/x86/xen/enlighten.c @ v2.6.27'), 'https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/arch/x86/xen/enlighten.c?h=v2.6.27');
+  assert.equal(
+    sourceUrl('linux commit 83abc70a4c6'),
+    'https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/commit/?id=83abc70a4c6',
+  );
+  assert.equal(
+    sourceUrl('xen/arch/x86/bzimage.c @ 3.4'),
+    'https://xenbits.xen.org/gitweb/?p=xen.git;a=blob;f=xen%2Farch%2Fx86%2Fbzimage.c;hb=RELEASE-3.4.0',
+  );
+  assert.equal(
+    sourceUrl('arch/x86/xen/enlighten.c @ v2.6.27'),
+    'https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/arch/x86/xen/enlighten.c?h=v2.6.27',
+  );
   assert.equal(sourceUrl('https://wiki.xen.org/wiki/XenParavirtOps'), 'https://wiki.xen.org/wiki/XenParavirtOps');
   assert.equal(sourceUrl('Fedora 11 release notes'), undefined);
   assert.equal(sourceUrl('javascript:alert(1)'), undefined);
   assert.equal(sourceRepo('tools/libxc/xc_dom_bzimageloader.c @ RELEASE-4.0.0'), 'xen');
-  assert.equal(sourceUrl('init/Kconfig @ 5.9 (KERNEL_ZSTD)'), 'https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/init/Kconfig?h=v5.9');
+  assert.equal(
+    sourceUrl('init/Kconfig @ 5.9 (KERNEL_ZSTD)'),
+    'https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/init/Kconfig?h=v5.9',
+  );
   assert.equal(sourceUrl('arch/i386/Makefile @ 2.6.18-xen'), undefined, 'the 2.6.18-xen tree is not in linux.git');
   // several sources in one string: each part is linked on its own, a bare commit takes its neighbours' tree
   const segs = sourceSegments('tools/python/xen/xend absent @ RELEASE-4.5.0; commit 9e8672f1c3');
   assert.deepEqual(segs.map((s) => s.text).join(''), 'tools/python/xen/xend absent @ RELEASE-4.5.0; commit 9e8672f1c3');
-  assert.deepEqual(segs.map((s) => s.url), [undefined, undefined, 'https://xenbits.xen.org/gitweb/?p=xen.git;a=commit;h=9e8672f1c3']);
+  assert.deepEqual(
+    segs.map((s) => s.url),
+    [undefined, undefined, 'https://xenbits.xen.org/gitweb/?p=xen.git;a=commit;h=9e8672f1c3'],
+  );
   assert.equal(sourceUrl('commit 1107ba885e4 "xen: add xenfs"'), undefined, 'a commit of no known tree stays text');
-  const { result } = allureCell({ ...base, facts: [{ text: 'a', source: 'xen.git commit 84d54d5d8b', verified: true }, { text: 'b', source: 'a mailing-list post', verified: false }] }, [], axisLabels([]), { start: 1, stop: 2 });
-  assert.deepEqual(result.links.map((l) => l.name), ['xen.git commit 84d54d5d8b']);
+  const { result } = allureCell(
+    {
+      ...base,
+      facts: [
+        { text: 'a', source: 'xen.git commit 84d54d5d8b', verified: true },
+        { text: 'b', source: 'a mailing-list post', verified: false },
+      ],
+    },
+    [],
+    axisLabels([]),
+    { start: 1, stop: 2 },
+  );
+  assert.deepEqual(
+    result.links.map((l) => l.name),
+    ['xen.git commit 84d54d5d8b'],
+  );
   assert.match(result.description ?? '', /a mailing-list post/, 'plain-text sources stay in the description');
 });
 
 test('environment.properties and executor.json from GitHub Actions, GitLab CI, or a local run', () => {
   const run = { started: '2026-11-24T02:00:00.000Z', backend: 'emulator', matrix: 'matrix.yaml', version: '0.1.0' };
-  const props = environmentProperties(run, [{ name: 'kernel', values: [{ id: '2.6.30', label: 'Linux 2.6.30' }, { id: 'é=x', label: '' }] }]);
+  const props = environmentProperties(run, [
+    {
+      name: 'kernel',
+      values: [
+        { id: '2.6.30', label: 'Linux 2.6.30' },
+        { id: 'é=x', label: '' },
+      ],
+    },
+  ]);
   assert.match(props, /^backend = emulator$/m);
   assert.match(props, /^axis\.kernel = 2\.6\.30, \\u00e9=x$/m);
-  const gh = executorInfo({ GITHUB_ACTIONS: 'true', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '99', GITHUB_RUN_NUMBER: '7', GITHUB_WORKFLOW: 'nightly' }, run);
-  assert.deepEqual([gh.type, gh.buildOrder, gh.buildName, gh.buildUrl], ['github', 7, 'nightly #7', 'https://github.com/o/r/actions/runs/99']);
-  const gl = executorInfo({ GITLAB_CI: 'true', CI_PIPELINE_IID: '12', CI_JOB_NAME: 'matrix', CI_JOB_URL: 'https://gitlab.example/j/1', CI_PROJECT_URL: 'https://gitlab.example/p' }, run);
-  assert.deepEqual([gl.type, gl.buildOrder, gl.buildName, gl.buildUrl, gl.url], ['gitlab', 12, 'matrix #12', 'https://gitlab.example/j/1', 'https://gitlab.example/p']);
+  const gh = executorInfo(
+    {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'o/r',
+      GITHUB_RUN_ID: '99',
+      GITHUB_RUN_NUMBER: '7',
+      GITHUB_WORKFLOW: 'nightly',
+    },
+    run,
+  );
+  assert.deepEqual(
+    [gh.type, gh.buildOrder, gh.buildName, gh.buildUrl],
+    ['github', 7, 'nightly #7', 'https://github.com/o/r/actions/runs/99'],
+  );
+  const gl = executorInfo(
+    {
+      GITLAB_CI: 'true',
+      CI_PIPELINE_IID: '12',
+      CI_JOB_NAME: 'matrix',
+      CI_JOB_URL: 'https://gitlab.example/j/1',
+      CI_PROJECT_URL: 'https://gitlab.example/p',
+    },
+    run,
+  );
+  assert.deepEqual(
+    [gl.type, gl.buildOrder, gl.buildName, gl.buildUrl, gl.url],
+    ['gitlab', 12, 'matrix #12', 'https://gitlab.example/j/1', 'https://gitlab.example/p'],
+  );
   assert.equal(executorInfo({}, run).type, 'local');
 });
 
@@ -197,7 +305,10 @@ test('allure generate carries the previous history into the next report (trends)
   assert.equal(second.length, 2, 'the second report shows two builds in its trend');
   const history = JSON.parse(await readFile(join(reportDir, 'history', 'history.json'), 'utf8'));
   assert.equal(Object.keys(history).length, file.cells.length, 'one history entry per cell');
-  assert.ok((await readdir(out)).every((n) => !n.includes('.tmp') && !n.includes('.old')), 'no temp dirs left');
+  assert.ok(
+    (await readdir(out)).every((n) => !n.includes('.tmp') && !n.includes('.old')),
+    'no temp dirs left',
+  );
   await rm(out, { recursive: true });
 });
 

@@ -9,7 +9,8 @@ import { javaVersion } from '../reports/allure/generate.ts';
 import { makeResults } from './support/results-fixture.ts';
 
 const bin = fileURLToPath(new URL('../bin/pvmatrix.js', import.meta.url));
-const pvmatrix = (args: string[], env: NodeJS.ProcessEnv = process.env) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env, timeout: 120_000 });
+const pvmatrix = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env, timeout: 120_000 });
 
 test('pvmatrix report: exit 2 naming the file when results.json is missing or wrong', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'pvm-report-'));
@@ -50,7 +51,10 @@ test('pvmatrix report --single-file: the Allure report, a one-file copy, and no 
   await stat(join(dir, 'allure-report', 'history', 'history.json'));
   const single = await readFile(join(dir, 'allure-report.html'), 'utf8');
   assert.ok(single.length > 100_000 && single.includes('<html'));
-  assert.deepEqual((await readdir(dir)).filter((n) => /tmp|old/.test(n)), []);
+  assert.deepEqual(
+    (await readdir(dir)).filter((n) => /tmp|old/.test(n)),
+    [],
+  );
   await rm(dir, { recursive: true });
 });
 

@@ -37,15 +37,22 @@ test('classifyChange on crafted pairs', () => {
 
 test('matrix.html diff mode classifies exactly like pvmatrix diff', () => {
   const page = readFileSync(new URL('../reports/matrix-html/page/1-data.js', import.meta.url), 'utf8');
-  const body = page.split('// classify:begin')[1]!.split('// classify:end')[0]!.replace(/^[^\n]*\n/, '');
+  const body = page
+    .split('// classify:begin')[1]!
+    .split('// classify:end')[0]!
+    .replace(/^[^\n]*\n/, '');
   const pageClassify = new Function(`${body}; return classifyChange;`)() as typeof classifyChange;
   const outcomes = ['works', 'unsupported', 'broken', 'skipped'] as const;
   const statuses = ['passed', 'failed', 'broken', 'skipped'] as const;
   let n = 0;
-  for (const o1 of outcomes) for (const s1 of statuses) for (const o2 of outcomes) for (const s2 of statuses) for (const f of [false, true]) {
-    assert.equal(pageClassify(v(o1, s1), v(o2, s2, f)), classifyChange(v(o1, s1), v(o2, s2, f)));
-    n++;
-  }
+  for (const o1 of outcomes)
+    for (const s1 of statuses)
+      for (const o2 of outcomes)
+        for (const s2 of statuses)
+          for (const f of [false, true]) {
+            assert.equal(pageClassify(v(o1, s1), v(o2, s2, f)), classifyChange(v(o1, s1), v(o2, s2, f)));
+            n++;
+          }
   assert.equal(n, 512);
 });
 
@@ -121,7 +128,10 @@ test('diff --agreement: outcomes of the cells both backends ran; skipped cells a
   assert.equal(r.skipped, skippedInEmu + 1);
   assert.equal(r.compared, emu.cells.length - r.skipped);
   assert.equal(r.agree, r.compared - 1);
-  assert.deepEqual(r.disagreements.map((d) => d.id), [ran[1]!.id]);
+  assert.deepEqual(
+    r.disagreements.map((d) => d.id),
+    [ran[1]!.id],
+  );
   assert.equal(r.onlyB, 1);
   assert.equal(r.onlyA, 0);
 

@@ -12,7 +12,9 @@ test('junit.xml: one well-formed testcase per cell, with failure, error and skip
   const { file } = makeResults();
   // strings from images and YAML can hold anything: markup, quotes, control characters, ]]>
   const nasty = `${HOSTILE} "quoted" & 'single' ]]> \u0001\u001b[31m bell\u0007 tab\t`;
-  const cells: CellResult[] = file.cells.map((c, i) => (i === 0 ? { ...c, status: 'failed', reason: nasty, transcript: [nasty, 'ok'] } : c));
+  const cells: CellResult[] = file.cells.map((c, i) =>
+    i === 0 ? { ...c, status: 'failed', reason: nasty, transcript: [nasty, 'ok'] } : c,
+  );
   const dir = await mkdtemp(join(tmpdir(), 'pvm-junit-'));
   const path = join(dir, 'junit.xml');
   const sink = new JUnitSink(path);

@@ -22,10 +22,17 @@ test('matrix.html data decodes back to every cell, reasons, facts and reproducer
     assert.equal(STATUSES[row[at('status')]!], cell.status);
     assert.equal(row[at('reason')]! < 0 ? undefined : d.s[row[at('reason')]!], cell.reason);
     const facts = row[at('facts')]! < 0 ? [] : d.l[row[at('facts')]!]!.map((si) => d.s[si]!.split('\u0000').slice(0, 2));
-    assert.deepEqual(facts, cell.facts.map((f) => [f.text, f.source]));
+    assert.deepEqual(
+      facts,
+      cell.facts.map((f) => [f.text, f.source]),
+    );
     // the page rebuilds the reproducer from a template and the cell id
     const tpl = d.s[row[at('reproducer')]!]!;
-    const rebuilt = tpl.split('\u0001R').join(cell.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).split('\u0001I').join(cell.id);
+    const rebuilt = tpl
+      .split('\u0001R')
+      .join(cell.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .split('\u0001I')
+      .join(cell.id);
     assert.equal(rebuilt, cell.reproducer);
   });
 });
@@ -51,5 +58,9 @@ test('data that looks like markup cannot leave its <script> element', () => {
   assert.ok(parsed.s.includes('</script><script>alert(1)</script> <!-- $& $1 $` '), 'the string survives exactly, $ patterns included');
   assert.ok(parsed.axes.some((a: { values: { label: string }[] }) => a.values.some((v) => v.label === HOSTILE)));
   assert.doesNotMatch(html, /https?:\/\/(?!xenbits|git\.kernel|wiki\.xen)/, 'no external resource');
-  assert.doesNotMatch(html.split('<script>')[1]!, /innerHTML|outerHTML|insertAdjacentHTML|document\.write/, 'the page script never parses data as HTML');
+  assert.doesNotMatch(
+    html.split('<script>')[1]!,
+    /innerHTML|outerHTML|insertAdjacentHTML|document\.write/,
+    'the page script never parses data as HTML',
+  );
 });

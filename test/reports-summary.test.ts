@@ -18,7 +18,9 @@ test('summary.md and $GITHUB_STEP_SUMMARY: counts, categories, failing cells wit
   await sink.end(file.run, file.summary);
   const md = await readFile(join(dir, 'summary.md'), 'utf8');
   const s = file.summary;
-  assert.ok(md.includes(`| ${s.cells} | ${s.passed} | ${s.failed} | ${s.broken} | ${s.skipped} | ${s.works} | ${s.unsupported} | ${s.flaky} |`));
+  assert.ok(
+    md.includes(`| ${s.cells} | ${s.passed} | ${s.failed} | ${s.broken} | ${s.skipped} | ${s.works} | ${s.unsupported} | ${s.flaky} |`),
+  );
   const regressions = file.cells.filter((c) => c.status === 'failed' && c.expectedFrom === 'baseline').length;
   assert.ok(md.includes(`| Regression against the baseline | ${regressions} |`));
   const listed = md.split('\n').filter((l) => l.startsWith('| `'));

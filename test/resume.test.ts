@@ -9,13 +9,22 @@ import { SMALL_CELLS, SMALL_MATRIX, smallProject } from './support/scale-doubles
 const SCRIPT = fileURLToPath(new URL('./support/slow-cli.ts', import.meta.url));
 const DELAY_MS = '40';
 
-function start(dir: string, extra: string[] = []): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, DELAY_MS, '--matrix', join(dir, 'matrix.yaml'), '--out', join(dir, 'out'), ...extra], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] });
+function start(
+  dir: string,
+  extra: string[] = [],
+): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', SCRIPT, DELAY_MS, '--matrix', join(dir, 'matrix.yaml'), '--out', join(dir, 'out'), ...extra],
+    { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => child.on('exit', (code, signal) => setImmediate(() => resolve({ code, signal, stdout, stderr }))));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('exit', (code, signal) => setImmediate(() => resolve({ code, signal, stdout, stderr }))),
+  );
   return { child, done };
 }
 
@@ -34,7 +43,12 @@ async function waitForJournal(dir: string, lines: number): Promise<void> {
   throw new Error(`the journal never reached ${lines} cells`);
 }
 
-const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'out', 'results.json'), 'utf8')) as { run: { partial?: boolean }; summary: { cells: number; passed: number }; cells: { id: string }[] };
+const results = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, 'out', 'results.json'), 'utf8')) as {
+    run: { partial?: boolean };
+    summary: { cells: number; passed: number };
+    cells: { id: string }[];
+  };
 const ran = (stderr: string) => Number(/ran (\d+)/.exec(stderr)?.[1]);
 
 test('kill -9 part way, then --resume: only the cells the journal lacks run, and every cell is in results.json exactly once', async () => {
@@ -75,7 +89,10 @@ test('--resume refuses a journal of another selection or another matrix, and a m
   await first.done;
   const other = await start(dir, ['--resume', '--filter', 'role=dom0']).done;
   assert.equal(other.code, 2);
-  assert.match(other.stderr, /journal belongs to a different selection:\n {2}journal: backend=slow\n {2}now: {5}backend=slow filter=role=dom0/);
+  assert.match(
+    other.stderr,
+    /journal belongs to a different selection:\n {2}journal: backend=slow\n {2}now: {5}backend=slow filter=role=dom0/,
+  );
   writeFileSync(join(dir, 'matrix.yaml'), SMALL_MATRIX.replace('"4.17"]', '"4.17", "4.19"]'));
   const changed = await start(dir, ['--resume']).done;
   assert.equal(changed.code, 2);

@@ -39,10 +39,19 @@ test('a waiter whose signal aborts leaves the line without taking the lock; capa
   again();
   let inside = 0;
   let most = 0;
-  await Promise.all([1, 2, 3, 4].map(() => locks.run('usb', undefined, async () => {
-    most = Math.max(most, ++inside);
-    await tick();
-    inside--;
-  }, 2)));
+  await Promise.all(
+    [1, 2, 3, 4].map(() =>
+      locks.run(
+        'usb',
+        undefined,
+        async () => {
+          most = Math.max(most, ++inside);
+          await tick();
+          inside--;
+        },
+        2,
+      ),
+    ),
+  );
   assert.equal(most, 2);
 });

@@ -21,7 +21,10 @@ test('a run in a folder with a previous run starts with the cells that failed th
   const order = [...second.attempts.keys()];
   assert.deepEqual(new Set(order.slice(0, 4)), new Set(failed));
   // The rest keep the matrix order.
-  assert.deepEqual(order.slice(4), firstOrder.filter((id) => !failed.includes(id)));
+  assert.deepEqual(
+    order.slice(4),
+    firstOrder.filter((id) => !failed.includes(id)),
+  );
   // ...and with --resume the order hints are not needed: nothing is left to run.
   const third = new FlakyBackend(() => false);
   assert.equal(await runCommand([...args, '--resume'], { io: captureIo(), backends: { x: async () => third }, sinks: () => [] }), 0);

@@ -8,14 +8,21 @@ import { FlakyBackend, SMALL_CELLS, captureIo, smallProject } from './support/sc
 
 const run = async (dir: string, args: string[]) => {
   const io = captureIo();
-  const code = await runCommand(['--matrix', join(dir, 'matrix.yaml'), '--out', join(dir, 'out'), '--backend', 'x', ...args], { io, backends: { x: async () => new FlakyBackend((c) => c.axes.xen === '3.4' && c.axes.role === 'dom0', 9) }, sinks: () => [] });
+  const code = await runCommand(['--matrix', join(dir, 'matrix.yaml'), '--out', join(dir, 'out'), '--backend', 'x', ...args], {
+    io,
+    backends: { x: async () => new FlakyBackend((c) => c.axes.xen === '3.4' && c.axes.role === 'dom0', 9) },
+    sinks: () => [],
+  });
   return { code, io };
 };
 
 test('--json: one CellResult per line on stdout, every cell once; the summary on stderr', async () => {
   const { code, io } = await run(smallProject(), ['--json']);
   assert.equal(code, 1);
-  const lines = io.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; status: string });
+  const lines = io.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { id: string; status: string });
   assert.equal(lines.length, SMALL_CELLS);
   assert.equal(new Set(lines.map((l) => l.id)).size, SMALL_CELLS);
   assert.equal(lines.filter((l) => l.status === 'failed').length, 6);
@@ -34,7 +41,12 @@ test('--quiet: only the summary line, no failure listing', async () => {
 
 test('progress lines (not a terminal): done/total, rate, ETA and failures, periodically', async () => {
   let text = '';
-  const stream = { write: (t: string) => ((text += t), true) } as unknown as NodeJS.WriteStream;
+  const stream = {
+    write: (t: string) => {
+      text += t;
+      return true;
+    },
+  } as unknown as NodeJS.WriteStream;
   const p = createProgress('lines', stream, 30);
   p.total(10, 0);
   const r = (status: CellResult['status']) => ({ status, flaky: false }) as CellResult;

@@ -12,7 +12,11 @@ type Row = { id: string; status: string; flaky: boolean; attempts: number; reaso
 async function run(dir: string, backend: Backend, args: string[]) {
   const io = captureIo();
   const out = join(dir, 'out');
-  const code = await runCommand(['--matrix', join(dir, 'matrix.yaml'), '--out', out, '--backend', 'x', ...args], { io, backends: { x: async () => backend }, sinks: reportSinks });
+  const code = await runCommand(['--matrix', join(dir, 'matrix.yaml'), '--out', out, '--backend', 'x', ...args], {
+    io,
+    backends: { x: async () => backend },
+    sinks: reportSinks,
+  });
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { summary: Record<string, number>; cells: Row[] };
   return { code, io, results, out };
 }
@@ -35,7 +39,9 @@ test('--retries: a cell that failed then passed is passed AND flaky, counted and
   assert.equal([...backend.attempts.values()].filter((n) => n === 2).length, 8);
   // The reports carry it through the CellResult fields.
   assert.equal((readFileSync(join(out, 'junit.xml'), 'utf8').match(/name="flaky" value="passed on attempt 2"/g) ?? []).length, 8);
-  const allure = readdirSync(join(out, 'allure-results')).filter((f) => f.endsWith('-result.json')).map((f) => readFileSync(join(out, 'allure-results', f), 'utf8'));
+  const allure = readdirSync(join(out, 'allure-results'))
+    .filter((f) => f.endsWith('-result.json'))
+    .map((f) => readFileSync(join(out, 'allure-results', f), 'utf8'));
   assert.equal(allure.filter((t) => t.includes('"value":"flaky"')).length, 8);
 });
 

@@ -9,7 +9,23 @@ import { emptySummary } from '../runner/results/summary.ts';
 
 const SINKS = new URL('./support/failing-sinks.ts', import.meta.url).href;
 const run = { started: '2026-11-24T00:00:00.000Z', backend: 'x', matrix: 'm.yaml', version: '0' };
-const cell = (i: number): CellResult => ({ id: `c=${i}`, axes: { c: String(i) }, scenario: 's', feature: 'f', outcome: 'works', expected: 'works', expectedFrom: 'default', status: 'passed', facts: [], steps: [], transcript: [], durationMs: 0, reproducer: '', attempts: 1, flaky: false });
+const cell = (i: number): CellResult => ({
+  id: `c=${i}`,
+  axes: { c: String(i) },
+  scenario: 's',
+  feature: 'f',
+  outcome: 'works',
+  expected: 'works',
+  expectedFrom: 'default',
+  status: 'passed',
+  facts: [],
+  steps: [],
+  transcript: [],
+  durationMs: 0,
+  reproducer: '',
+  attempts: 1,
+  flaky: false,
+});
 
 test('a threaded sink gets every result, in order, and its end() is awaited', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pvmatrix-threaded-'));

@@ -8,8 +8,17 @@ import { HangingBackend, SlowBackend, SMALL_CELLS, captureIo, smallProject } fro
 
 async function run(dir: string, backend: Backend, args: string[], graceMs = 100) {
   const io = captureIo();
-  const code = await runCommand(['--matrix', join(dir, 'matrix.yaml'), '--out', join(dir, 'out'), '--backend', 'x', ...args], { io, backends: { x: async () => backend }, sinks: () => [], graceMs });
-  const raw = JSON.parse(readFileSync(join(dir, 'out', 'results.json'), 'utf8')) as { run: { partial?: boolean }; summary: Record<string, number>; cells: { id: string; status: string; reason?: string }[] };
+  const code = await runCommand(['--matrix', join(dir, 'matrix.yaml'), '--out', join(dir, 'out'), '--backend', 'x', ...args], {
+    io,
+    backends: { x: async () => backend },
+    sinks: () => [],
+    graceMs,
+  });
+  const raw = JSON.parse(readFileSync(join(dir, 'out', 'results.json'), 'utf8')) as {
+    run: { partial?: boolean };
+    summary: Record<string, number>;
+    cells: { id: string; status: string; reason?: string }[];
+  };
   return { code, io, results: raw };
 }
 

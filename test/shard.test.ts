@@ -34,7 +34,10 @@ axes:
 const XENFS = 'id: xenfs\nsteps: [ { mount: { fs: xenfs, at: /proc/xen } } ]\n';
 
 test('shards 1/3, 2/3 and 3/3 together hold every cell exactly once, in even-ish parts', () => {
-  const { all, shard } = shardsOf({ 'matrix.yaml': matrix(['3.4', '4.0', '4.1'], ['2.6.30', '3.0', '6.1']), 'scenarios/boot.yaml': BOOT_SCENARIO }, 3);
+  const { all, shard } = shardsOf(
+    { 'matrix.yaml': matrix(['3.4', '4.0', '4.1'], ['2.6.30', '3.0', '6.1']), 'scenarios/boot.yaml': BOOT_SCENARIO },
+    3,
+  );
   assert.equal(all.length, 108);
   assert.deepEqual([...shard.keys()].sort(), [...all].sort());
   for (let k = 1; k <= 3; k++) {
@@ -46,7 +49,10 @@ test('shards 1/3, 2/3 and 3/3 together hold every cell exactly once, in even-ish
 test('a cell stays on its shard when other cells come and go', () => {
   const before = shardsOf({ 'matrix.yaml': matrix(['3.4', '4.0', '4.1'], ['2.6.30', '3.0']), 'scenarios/boot.yaml': BOOT_SCENARIO }, 3);
   // Another Xen release first in the list, one kernel dropped, a new scenario.
-  const after = shardsOf({ 'matrix.yaml': matrix(['3.3', '3.4', '4.0', '4.1'], ['3.0']), 'scenarios/boot.yaml': BOOT_SCENARIO, 'scenarios/xenfs.yaml': XENFS }, 3);
+  const after = shardsOf(
+    { 'matrix.yaml': matrix(['3.3', '3.4', '4.0', '4.1'], ['3.0']), 'scenarios/boot.yaml': BOOT_SCENARIO, 'scenarios/xenfs.yaml': XENFS },
+    3,
+  );
   const common = before.all.filter((id) => after.shard.has(id));
   assert.equal(common.length, 3 * 1 * 3 * 2 * 2);
   for (const id of common) assert.equal(after.shard.get(id), before.shard.get(id), id);
@@ -56,6 +62,10 @@ test('--shard K/N is checked', () => {
   assert.deepEqual(parseShard('2/3'), { index: 2, count: 3 });
   assert.deepEqual(parseShard('1/1'), { index: 1, count: 1 });
   for (const bad of ['0/3', '4/3', '3', '1/0', 'a/b', '1/3/5', '-1/3']) {
-    assert.throws(() => parseShard(bad), (e: unknown) => e instanceof UserError && /write K\/N with 1 <= K <= N/.test((e as Error).message), bad);
+    assert.throws(
+      () => parseShard(bad),
+      (e: unknown) => e instanceof UserError && /write K\/N with 1 <= K <= N/.test((e as Error).message),
+      bad,
+    );
   }
 });

@@ -49,7 +49,10 @@ test('a valid matrix loads: axes in order, profiles resolved, labels and version
     'scenarios/boot.yaml': BOOT_SCENARIO,
   });
   assert.equal(spec.name, 'demo');
-  assert.deepEqual(spec.axes.map((a) => a.name), ['xen', 'kernel', 'format', 'toolstack']);
+  assert.deepEqual(
+    spec.axes.map((a) => a.name),
+    ['xen', 'kernel', 'format', 'toolstack'],
+  );
   const fedora = spec.axes[0]!.byId.get('fedora11-3.3.1')!;
   assert.equal(fedora.label, 'Fedora 11 Xen 3.3.1');
   assert.deepEqual(fedora.profile, { version: '3.3.1', name: 'Fedora 11 Xen 3.3.1', backports: ['hv.dom0.bzimage'] });
@@ -59,8 +62,13 @@ test('a valid matrix loads: axes in order, profiles resolved, labels and version
   assert.deepEqual(spec.axes[1]!.values[1]!.profile, { version: '2.6.30', tree: 'mainline' });
   // A user axis has no profiles at all.
   assert.equal(spec.axes[3]!.values[1]!.profile, undefined);
-  assert.deepEqual(spec.scenarios.map((s) => [s.id, s.feature]), [['boot', 'boot']]);
-  assert.deepEqual(spec.scenarios[0]!.steps, [{ action: 'boot', args: {}, expect: undefined, on: 'guest', title: undefined, as: undefined }]);
+  assert.deepEqual(
+    spec.scenarios.map((s) => [s.id, s.feature]),
+    [['boot', 'boot']],
+  );
+  assert.deepEqual(spec.scenarios[0]!.steps, [
+    { action: 'boot', args: {}, expect: undefined, on: 'guest', title: undefined, as: undefined },
+  ]);
 });
 
 test('acceptance: a typo in a key, an unknown axis value and an unquoted 4.10 give three errors with file:line:col', () => {
@@ -119,7 +127,10 @@ test('numbers where a string belongs: integers, float versions in profiles, floa
     'matrix.yaml:7:24: expected a string, not the number 4.2: write "4.20" in quotes: YAML reads 4.20 as the number 4.2',
     'matrix.yaml:8:5: expected a string, not the number 4.1: write "4.10" in quotes: YAML reads 4.10 as the number 4.1',
   ]);
-  const ints = errorsOf({ 'matrix.yaml': `axes:\n  xen: ["4.0"]\n  role: [dom0]\n  dom0_mem: [512, 1024M]\n`, 'scenarios/boot.yaml': BOOT_SCENARIO });
+  const ints = errorsOf({
+    'matrix.yaml': `axes:\n  xen: ["4.0"]\n  role: [dom0]\n  dom0_mem: [512, 1024M]\n`,
+    'scenarios/boot.yaml': BOOT_SCENARIO,
+  });
   assert.deepEqual(ints, ['matrix.yaml:4:14: expected a string, not the number 512: write "512" in quotes']);
 });
 
@@ -225,18 +236,34 @@ test('scenarios: applies and ignores name real axes; a scenario that applies to 
     'scenarios/a.yaml:3:11: unknown axis "xne" (did you mean "xen"?); axes: xen, format, role',
     'scenarios/c.yaml:1:5: scenario id "a" is already used by scenarios/a.yaml',
   ]);
-  const none = errorsOf({ 'matrix.yaml': AXES, 'scenarios/b.yaml': `id: b\napplies: { xen: "<3.0" }\nsteps: [ { boot: {} } ]\n`, 'scenarios/ok.yaml': BOOT_SCENARIO });
+  const none = errorsOf({
+    'matrix.yaml': AXES,
+    'scenarios/b.yaml': `id: b\napplies: { xen: "<3.0" }\nsteps: [ { boot: {} } ]\n`,
+    'scenarios/ok.yaml': BOOT_SCENARIO,
+  });
   assert.deepEqual(none, ['scenarios/b.yaml:2:1: scenario b applies to no cell of the matrix: check its `applies` and `ignores`']);
 });
 
 test('missing files and folders, empty matrices, and matrices with no cells have their own messages', () => {
-  assert.deepEqual(errorsOf({ 'other.yaml': 'x: 1\n' }), ['matrix.yaml:1:1: cannot read the matrix file matrix.yaml: no such file (pass --matrix FILE, or run where matrix.yaml is)']);
+  assert.deepEqual(errorsOf({ 'other.yaml': 'x: 1\n' }), [
+    'matrix.yaml:1:1: cannot read the matrix file matrix.yaml: no such file (pass --matrix FILE, or run where matrix.yaml is)',
+  ]);
 
   assert.match(errorsOf({ 'matrix.yaml': AXES })[0]!, /^matrix\.yaml:1:1: the scenario folder .*scenarios\/ does not exist/);
-  assert.match(errorsOf({ 'matrix.yaml': `scenarios: [boot.yaml, nope.yaml]\n${AXES}`, 'boot.yaml': BOOT_SCENARIO })[0]!, /^matrix\.yaml:1:24: cannot read the scenario file nope\.yaml: no such file$/);
-  assert.match(errorsOf({ 'matrix.yaml': AXES, 'scenarios/README.md': 'no yaml here' })[0]!, /^matrix\.yaml:1:1: no scenario files \(\*\.yaml\) in /);
-  assert.deepEqual(errorsOf({ 'matrix.yaml': '# nothing yet\n', 'scenarios/boot.yaml': BOOT_SCENARIO }), ['matrix.yaml:1:1: the matrix is empty: it needs at least `axes` (see docs/matrix-format.md)']);
-  assert.deepEqual(errorsOf({ 'matrix.yaml': 'name: x\naxes: {}\n', 'scenarios/boot.yaml': BOOT_SCENARIO }), ['matrix.yaml:2:1: the matrix has no axes: declare at least one under `axes:`']);
+  assert.match(
+    errorsOf({ 'matrix.yaml': `scenarios: [boot.yaml, nope.yaml]\n${AXES}`, 'boot.yaml': BOOT_SCENARIO })[0]!,
+    /^matrix\.yaml:1:24: cannot read the scenario file nope\.yaml: no such file$/,
+  );
+  assert.match(
+    errorsOf({ 'matrix.yaml': AXES, 'scenarios/README.md': 'no yaml here' })[0]!,
+    /^matrix\.yaml:1:1: no scenario files \(\*\.yaml\) in /,
+  );
+  assert.deepEqual(errorsOf({ 'matrix.yaml': '# nothing yet\n', 'scenarios/boot.yaml': BOOT_SCENARIO }), [
+    'matrix.yaml:1:1: the matrix is empty: it needs at least `axes` (see docs/matrix-format.md)',
+  ]);
+  assert.deepEqual(errorsOf({ 'matrix.yaml': 'name: x\naxes: {}\n', 'scenarios/boot.yaml': BOOT_SCENARIO }), [
+    'matrix.yaml:2:1: the matrix has no axes: declare at least one under `axes:`',
+  ]);
   assert.deepEqual(errorsOf({ 'matrix.yaml': `${AXES}include:\n  - when: { xen: ">=5" }\n`, 'scenarios/boot.yaml': BOOT_SCENARIO }), [
     'matrix.yaml:5:1: the matrix has no cells: no cell matches any `include` rule',
   ]);
@@ -251,15 +278,22 @@ test('a conditional axis may only look at axes declared before it', () => {
     `,
     'scenarios/boot.yaml': BOOT_SCENARIO,
   });
-  assert.deepEqual(errors, ['matrix.yaml:2:40: the `when` of axis compression names format, which is declared after it: move format above compression']);
+  assert.deepEqual(errors, [
+    'matrix.yaml:2:40: the `when` of axis compression names format, which is declared after it: move format above compression',
+  ]);
 });
 
 test('versions: numeric components, pre-releases before releases, ranges inclusive', () => {
   const v = (s: string) => parseVersion(s)!;
-  const sorted = ['2.6.30', '2.6.30-rc3', '2.6.9', '3.4', '2.6.30-rc10', '3.4.0', '4.10', '4.1', '2.6.30-pre1'].sort((a, b) => compareVersions(v(a), v(b)) || a.localeCompare(b));
+  const sorted = ['2.6.30', '2.6.30-rc3', '2.6.9', '3.4', '2.6.30-rc10', '3.4.0', '4.10', '4.1', '2.6.30-pre1'].sort(
+    (a, b) => compareVersions(v(a), v(b)) || a.localeCompare(b),
+  );
   assert.deepEqual(sorted, ['2.6.9', '2.6.30-pre1', '2.6.30-rc3', '2.6.30-rc10', '2.6.30', '3.4', '3.4.0', '4.1', '4.10']);
   const range = parseRange('2.6.23..2.6.29') as (x: ReturnType<typeof v>) => boolean;
-  assert.deepEqual(['2.6.22', '2.6.23', '2.6.27', '2.6.29', '2.6.29.1', '2.6.30'].map((x) => range(v(x))), [false, true, true, true, false, false]);
+  assert.deepEqual(
+    ['2.6.22', '2.6.23', '2.6.27', '2.6.29', '2.6.29.1', '2.6.30'].map((x) => range(v(x))),
+    [false, true, true, true, false, false],
+  );
   const lt = parseRange('<2.6.27') as (x: ReturnType<typeof v>) => boolean;
   assert.equal(lt(v('2.6.27-rc1')), true);
   assert.equal(lt(v('2.6.27')), false);
@@ -308,9 +342,13 @@ test('scenario files listed by absolute path are read from there, not below the 
 test('mayRefuse with refused or a value check is placed at the step, naming what clashes', () => {
   const errors = errorsOf({
     'matrix.yaml': 'axes:\n  role: [dom0]\n',
-    'scenarios/a.yaml': 'id: a\nsteps:\n  - unload-module: { name: xen-blkfront }\n    expect: { mayRefuse: true, refused: true }\n  - read: /sys/block/xvdc\n    expect: { mayRefuse: true, exists: true }\n  - unload-module: { name: xen-netfront }\n    expect: { mayRefuse: true }\n',
+    'scenarios/a.yaml':
+      'id: a\nsteps:\n  - unload-module: { name: xen-blkfront }\n    expect: { mayRefuse: true, refused: true }\n  - read: /sys/block/xvdc\n    expect: { mayRefuse: true, exists: true }\n  - unload-module: { name: xen-netfront }\n    expect: { mayRefuse: true }\n',
   });
   assert.equal(errors.length, 2, errors.join('\n'));
-  assert.match(errors[0]!, /^scenarios\/a\.yaml:4:\d+: mayRefuse accepts either answer, so it cannot be combined with refused; use refused: true when the platform must refuse/);
+  assert.match(
+    errors[0]!,
+    /^scenarios\/a\.yaml:4:\d+: mayRefuse accepts either answer, so it cannot be combined with refused; use refused: true when the platform must refuse/,
+  );
   assert.match(errors[1]!, /^scenarios\/a\.yaml:6:\d+: mayRefuse accepts either answer, so it cannot be combined with exists;/);
 });

@@ -21,7 +21,11 @@ const repo = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 const MATRIX = repo('examples/fedora/matrix.yaml');
 const KERNELS_2009 = ['2.6.29-rc7-tip', '2.6.30-rc3-tip', 'xen.git-2.6.31'];
 
-interface Ran { axes: Record<string, string>; scenario: string; result: BackendResult }
+interface Ran {
+  axes: Record<string, string>;
+  scenario: string;
+  result: BackendResult;
+}
 
 /** Loads a matrix file through the runner, expands it and runs every cell on a fresh emulator. */
 async function runMatrix(file: string): Promise<Map<string, Ran>> {
@@ -128,12 +132,18 @@ test('our 3.3.1 with the bzImage backport boots the 2009 bzImage dom0s like Fedo
 /** The ids whose outcome differs between two runs of the same cells. */
 function flipped(a: Map<string, Ran>, b: Map<string, Ran>): string[] {
   assert.deepEqual([...b.keys()].sort(), [...a.keys()].sort(), 'same cells');
-  return [...a].filter(([id, r]) => b.get(id)!.result.outcome !== r.result.outcome).map(([id]) => id).sort();
+  return [...a]
+    .filter(([id, r]) => b.get(id)!.result.outcome !== r.result.outcome)
+    .map(([id]) => id)
+    .sort();
 }
 
-test('removing the xend sysfs balloon backport flips exactly our build\'s balloon cells, with the /proc/xen/balloon reason', async () => {
+test("removing the xend sysfs balloon backport flips exactly our build's balloon cells, with the /proc/xen/balloon reason", async () => {
   const less = await runMatrix(withoutBackport('tools.xend.balloon-sysfs'));
-  const expected = cellsOf(full, 'our-3.3.1').filter(([, r]) => r.scenario === 'balloon').map(([id]) => id).sort();
+  const expected = cellsOf(full, 'our-3.3.1')
+    .filter(([, r]) => r.scenario === 'balloon')
+    .map(([id]) => id)
+    .sort();
   assert.ok(expected.length > 0);
   assert.deepEqual(flipped(full, less), expected);
   for (const id of expected) {
@@ -142,9 +152,12 @@ test('removing the xend sysfs balloon backport flips exactly our build\'s balloo
   }
 });
 
-test('removing the bzImage loader backport flips exactly our build\'s bzImage dom0 boot cells', async () => {
+test("removing the bzImage loader backport flips exactly our build's bzImage dom0 boot cells", async () => {
   const less = await runMatrix(withoutBackport('hv.dom0.bzimage'));
-  const expected = cellsOf(full, 'our-3.3.1').filter(([, r]) => r.scenario === 'boot' && r.axes.format === 'bzImage').map(([id]) => id).sort();
+  const expected = cellsOf(full, 'our-3.3.1')
+    .filter(([, r]) => r.scenario === 'boot' && r.axes.format === 'bzImage')
+    .map(([id]) => id)
+    .sort();
   assert.deepEqual(flipped(full, less), expected);
   for (const id of expected) assert.match(less.get(id)!.result.reason ?? '', /cannot load a bzImage dom0/, id);
 });
@@ -156,14 +169,21 @@ test('without the bzImage loader backport our build refuses a bzImage dom0 for t
     if (r.scenario !== 'boot' || r.axes.format !== 'bzImage') continue;
     assert.equal(r.result.outcome, 'unsupported', id);
     assert.match(explain(r.result), /bzImage dom0 loader in 3\.4/, id);
-    assert.equal(r.result.reason?.replace(/^.*? cannot/, ''), full.get(onXen(id, 'fedora10-3.3.0'))!.result.reason?.replace(/^.*? cannot/, ''), id);
+    assert.equal(
+      r.result.reason?.replace(/^.*? cannot/, ''),
+      full.get(onXen(id, 'fedora10-3.3.0'))!.result.reason?.replace(/^.*? cannot/, ''),
+      id,
+    );
   }
 });
 
 test('upgrade-f10.yaml -> upgrade-f11.yaml (same cell ids): exactly the bzImage dom0 boots and the balloon cells flip to works', async () => {
   const f10 = await runMatrix(repo('examples/fedora/upgrade-f10.yaml'));
   const f11 = await runMatrix(repo('examples/fedora/upgrade-f11.yaml'));
-  const expected = [...f10].filter(([, r]) => (r.scenario === 'boot' && r.axes.format === 'bzImage') || r.scenario === 'balloon').map(([id]) => id).sort();
+  const expected = [...f10]
+    .filter(([, r]) => (r.scenario === 'boot' && r.axes.format === 'bzImage') || r.scenario === 'balloon')
+    .map(([id]) => id)
+    .sort();
   assert.equal(expected.length, 6);
   assert.deepEqual(flipped(f10, f11), expected);
   for (const id of expected) {

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { factText, run, run1, steps } from './support/emulator-cells.ts';
+import { factText, run, steps } from './support/emulator-cells.ts';
 
 test('"a single kernel binary which will either boot native ... or boot fully paravirtualized"', async () => {
   const [native, pv, classic] = await run(
@@ -67,7 +67,10 @@ test('a bzImage dom0 needs Xen 3.4 or a backport: Fedora 10 3.3.0 refuses, Fedor
   );
   for (const r of [f10!, x33!]) {
     assert.equal(r.outcome, 'unsupported');
-    assert.match(r.reason!, /cannot load a bzImage dom0: the hypervisor gained its bzImage dom0 loader in 3\.4 \(xen\/arch\/x86\/bzimage\.c/);
+    assert.match(
+      r.reason!,
+      /cannot load a bzImage dom0: the hypervisor gained its bzImage dom0 loader in 3\.4 \(xen\/arch\/x86\/bzimage\.c/,
+    );
   }
   assert.equal(f11!.outcome, 'works', f11!.reason);
   assert.equal(x34!.outcome, 'works', x34!.reason);
@@ -106,7 +109,10 @@ test('"earlyprintk=xen only works for domU if you have Xen hypervisor built in d
   assert.match(release!.reason!, /debug/);
   assert.match(factText(release!), /console\.c/);
   assert.equal(debug!.outcome, 'works', debug!.reason);
-  assert.ok(debug!.transcript.some((l) => l.startsWith('(d1) Linux version')), 'a 4.4+ debug build prefixes domU lines with (d1)');
+  assert.ok(
+    debug!.transcript.some((l) => l.startsWith('(d1) Linux version')),
+    'a 4.4+ debug build prefixes domU lines with (d1)',
+  );
   assert.equal(dom0!.outcome, 'works', dom0!.reason);
 });
 

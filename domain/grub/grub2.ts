@@ -87,11 +87,68 @@ const LOADERS: Record<string, LoaderLine['directive']> = {
 
 /** Commands an entry may run besides its loaders (GRUB 2 manual, commands and shell keywords). */
 const COMMANDS = new Set([
-  'set', 'unset', 'export', 'insmod', 'rmmod', 'search', 'echo', 'load_video', 'gfxmode', 'savedefault', 'terminal_output', 'terminal_input',
-  'serial', 'terminal', 'boot', 'true', 'false', '[', 'test', 'source', 'configfile', 'loopback', 'probe', 'sleep', 'halt', 'reboot', 'fwsetup',
-  'drivemap', 'parttool', 'cryptomount', 'background_image', 'play', 'load_env', 'save_env', 'loadfont', 'badram', 'cutmem', 'acpi', 'devicetree',
-  'xen_hypervisor', 'xen_module', 'fdt', 'ls', 'cat', 'return', 'break', 'continue', 'shift', 'setparams', 'gettext', 'keystatus', 'read',
-  'if', 'then', 'else', 'elif', 'fi', 'while', 'until', 'for', 'do', 'done',
+  'set',
+  'unset',
+  'export',
+  'insmod',
+  'rmmod',
+  'search',
+  'echo',
+  'load_video',
+  'gfxmode',
+  'savedefault',
+  'terminal_output',
+  'terminal_input',
+  'serial',
+  'terminal',
+  'boot',
+  'true',
+  'false',
+  '[',
+  'test',
+  'source',
+  'configfile',
+  'loopback',
+  'probe',
+  'sleep',
+  'halt',
+  'reboot',
+  'fwsetup',
+  'drivemap',
+  'parttool',
+  'cryptomount',
+  'background_image',
+  'play',
+  'load_env',
+  'save_env',
+  'loadfont',
+  'badram',
+  'cutmem',
+  'acpi',
+  'devicetree',
+  'xen_hypervisor',
+  'xen_module',
+  'fdt',
+  'ls',
+  'cat',
+  'return',
+  'break',
+  'continue',
+  'shift',
+  'setparams',
+  'gettext',
+  'keystatus',
+  'read',
+  'if',
+  'then',
+  'else',
+  'elif',
+  'fi',
+  'while',
+  'until',
+  'for',
+  'do',
+  'done',
 ]);
 
 interface Block {
@@ -126,12 +183,20 @@ export function parseGrub2(text: string, file: string): { entries: BootEntry[]; 
     if (first === 'menuentry' || first === 'submenu' || first === 'function') {
       const title = args[0];
       if (title === undefined || cmd.words.at(-1) !== '{' || title === '{') {
-        errors.push({ file, line: cmd.line, message: `${first} needs a ${first === 'function' ? 'name' : 'title'} and a { on the same line` });
+        errors.push({
+          file,
+          line: cmd.line,
+          message: `${first} needs a ${first === 'function' ? 'name' : 'title'} and a { on the same line`,
+        });
         continue;
       }
       if (first === 'function') functions.add(title);
       if (first === 'menuentry' && top?.kind === 'menuentry') {
-        errors.push({ file, line: cmd.line, message: `menuentry "${title}" inside menuentry "${top.title}" (line ${top.line}): is a } missing?` });
+        errors.push({
+          file,
+          line: cmd.line,
+          message: `menuentry "${title}" inside menuentry "${top.title}" (line ${top.line}): is a } missing?`,
+        });
         continue;
       }
       stack.push({ kind: first, title, line: cmd.line, lines: [], vars: new Set() });
@@ -145,9 +210,16 @@ export function parseGrub2(text: string, file: string): { entries: BootEntry[]; 
       }
       if (block.kind === 'menuentry') {
         const submenus = stack.filter((b) => b.kind === 'submenu').map((b) => b.title);
-        const e = buildEntry({ file, line: block.line, title: block.title, syntax: 'grub2', submenus, root: block.root }, block.lines, errors);
+        const e = buildEntry(
+          { file, line: block.line, title: block.title, syntax: 'grub2', submenus, root: block.root },
+          block.lines,
+          errors,
+        );
         if (e) {
-          if (block.vars.size > 0) e.notes.push(`left out of the command lines: ${[...block.vars].map((v) => `\${${v}}`).join(' ')} (set by the script at boot time)`);
+          if (block.vars.size > 0)
+            e.notes.push(
+              `left out of the command lines: ${[...block.vars].map((v) => `\${${v}}`).join(' ')} (set by the script at boot time)`,
+            );
           entries.push(e);
         }
       }
@@ -166,7 +238,11 @@ export function parseGrub2(text: string, file: string): { entries: BootEntry[]; 
         continue;
       }
       // 20_linux_xen passes "placeholder" as the first word: multiboot drops argv[0].
-      if ((loader === 'multiboot2' || loader === 'module2' || loader === 'multiboot' || loader === 'module') && cmdArgs[0] === 'placeholder') cmdArgs.shift();
+      if (
+        (loader === 'multiboot2' || loader === 'module2' || loader === 'multiboot' || loader === 'module') &&
+        cmdArgs[0] === 'placeholder'
+      )
+        cmdArgs.shift();
       const kept = cmdArgs.filter((w) => {
         const v = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(w);
         if (v) top.vars.add(v[1]!);

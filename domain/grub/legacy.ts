@@ -2,8 +2,48 @@ import { type LoaderLine, buildEntry } from './entry.ts';
 import type { BootEntry, GrubDiagnostic } from './types.ts';
 
 /** GRUB legacy directives (grub-0.97 docs): menu-wide, and those an entry may hold. */
-const GLOBAL = new Set(['default', 'timeout', 'fallback', 'hiddenmenu', 'splashimage', 'gfxmenu', 'password', 'color', 'serial', 'terminal', 'foreground', 'background', 'viewport', 'shade']);
-const IN_ENTRY = new Set(['root', 'rootnoverify', 'kernel', 'module', 'modulenounzip', 'initrd', 'chainloader', 'makeactive', 'savedefault', 'lock', 'map', 'boot', 'uppermem', 'password', 'hide', 'unhide', 'setkey', 'quiet', 'find', 'configfile', 'pause', 'halt', 'reboot', 'color']);
+const GLOBAL = new Set([
+  'default',
+  'timeout',
+  'fallback',
+  'hiddenmenu',
+  'splashimage',
+  'gfxmenu',
+  'password',
+  'color',
+  'serial',
+  'terminal',
+  'foreground',
+  'background',
+  'viewport',
+  'shade',
+]);
+const IN_ENTRY = new Set([
+  'root',
+  'rootnoverify',
+  'kernel',
+  'module',
+  'modulenounzip',
+  'initrd',
+  'chainloader',
+  'makeactive',
+  'savedefault',
+  'lock',
+  'map',
+  'boot',
+  'uppermem',
+  'password',
+  'hide',
+  'unhide',
+  'setkey',
+  'quiet',
+  'find',
+  'configfile',
+  'pause',
+  'halt',
+  'reboot',
+  'color',
+]);
 
 /**
  * grub.conf / menu.lst (GRUB legacy): `title` starts an entry; `root`, `kernel`,
@@ -15,7 +55,11 @@ export function parseGrubLegacy(text: string, file: string): { entries: BootEntr
   let current: { title: string; line: number; root?: string; lines: LoaderLine[] } | undefined;
   const close = () => {
     if (!current) return;
-    const e = buildEntry({ file, line: current.line, title: current.title, syntax: 'grub-legacy', submenus: [], root: current.root }, current.lines, errors);
+    const e = buildEntry(
+      { file, line: current.line, title: current.title, syntax: 'grub-legacy', submenus: [], root: current.root },
+      current.lines,
+      errors,
+    );
     if (e) entries.push(e);
     current = undefined;
   };
@@ -40,14 +84,24 @@ export function parseGrubLegacy(text: string, file: string): { entries: BootEntr
       return;
     }
     if (!IN_ENTRY.has(directive)) {
-      errors.push({ file, line, message: `unknown directive "${directive}" inside entry "${current.title}"; allowed: ${[...IN_ENTRY].join(', ')}` });
+      errors.push({
+        file,
+        line,
+        message: `unknown directive "${directive}" inside entry "${current.title}"; allowed: ${[...IN_ENTRY].join(', ')}`,
+      });
       return;
     }
     if (directive === 'root' || directive === 'rootnoverify') {
       current.root = rest;
       return;
     }
-    if (directive === 'kernel' || directive === 'module' || directive === 'modulenounzip' || directive === 'initrd' || directive === 'chainloader') {
+    if (
+      directive === 'kernel' ||
+      directive === 'module' ||
+      directive === 'modulenounzip' ||
+      directive === 'initrd' ||
+      directive === 'chainloader'
+    ) {
       const words = rest.split(/\s+/).filter((w) => w !== '' && !w.startsWith('--'));
       const [path, ...args] = words;
       if (path === undefined && directive !== 'chainloader') {

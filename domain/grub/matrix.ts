@@ -55,7 +55,13 @@ export function grubMatrix(entries: readonly BootEntry[], opts: GrubMatrixOption
       continue;
     }
     if (e.xen.version === undefined || e.kernel.version === undefined) {
-      skipped.push({ entry: e, reason: e.xen.version === undefined ? `the Xen version cannot be told from ${e.xen.path}` : `the kernel version cannot be told from ${e.kernel.path}` });
+      skipped.push({
+        entry: e,
+        reason:
+          e.xen.version === undefined
+            ? `the Xen version cannot be told from ${e.xen.path}`
+            : `the kernel version cannot be told from ${e.kernel.path}`,
+      });
       continue;
     }
     const xenKey = `${e.xen.path}\n${e.xen.cmdline}`;

@@ -3,7 +3,7 @@
  * bzimage.c and libxc's bzimage loader read it: "HdrS" at 0x202, the version word at
  * 0x206, and from 2.08 the payload's offset and length relative to the protected-mode code.
  */
-import { Bytes } from './bytes.ts';
+import type { Bytes } from './bytes.ts';
 import type { BzImageInfo } from './types.ts';
 
 export const HDRS_OFFSET = 0x202;
@@ -27,7 +27,8 @@ export function readSetupHeader(b: Bytes): SetupHeader {
   let setupSects = b.u8(0x1f1, 'setup_sects');
   if (setupSects === 0) setupSects = 4; // "if this field is 0, the real value is 4"
   const protectedModeOffset = (setupSects + 1) * 512;
-  if (protectedModeOffset > b.length) b.fail(0x1f1, `setup_sects ${setupSects} puts the kernel at ${protectedModeOffset}, past the end of the file (${b.length} bytes)`);
+  if (protectedModeOffset > b.length)
+    b.fail(0x1f1, `setup_sects ${setupSects} puts the kernel at ${protectedModeOffset}, past the end of the file (${b.length} bytes)`);
   const h: SetupHeader = {
     protocol: `${major}.${String(minor).padStart(2, '0')}`,
     setupSects,
@@ -47,7 +48,10 @@ export function readSetupHeader(b: Bytes): SetupHeader {
     const payloadLength = b.u32(0x24c, true, 'payload_length');
     const start = protectedModeOffset + payloadOffset;
     if (start + payloadLength > b.length) {
-      b.fail(0x248, `payload (offset ${payloadOffset}, length ${payloadLength}) ends at ${start + payloadLength}, past the end of the file (${b.length} bytes)`);
+      b.fail(
+        0x248,
+        `payload (offset ${payloadOffset}, length ${payloadLength}) ends at ${start + payloadLength}, past the end of the file (${b.length} bytes)`,
+      );
     }
     h.payloadOffset = start;
     h.payloadLength = payloadLength;

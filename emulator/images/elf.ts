@@ -4,15 +4,25 @@
  * SHT_NOTE sections; a note whose descriptor overruns its segment is still read (libelf
  * bounds it by the image, not the segment) and reported as a warning.
  */
-import { Bytes, hex } from './bytes.ts';
+import { type Bytes, hex } from './bytes.ts';
 import type { ElfInfo, ElfProgramHeader } from './types.ts';
 import { decodeXenNotes, type RawNote } from './xen-notes.ts';
 
 const MACHINES: Record<number, ElfInfo['machine']> = { 3: 'x86', 62: 'x86_64', 50: 'ia64' };
 const TYPES: Record<number, string> = { 0: 'ET_NONE', 1: 'ET_REL', 2: 'ET_EXEC', 3: 'ET_DYN', 4: 'ET_CORE' };
 const PT: Record<number, string> = {
-  0: 'PT_NULL', 1: 'PT_LOAD', 2: 'PT_DYNAMIC', 3: 'PT_INTERP', 4: 'PT_NOTE', 5: 'PT_SHLIB', 6: 'PT_PHDR', 7: 'PT_TLS',
-  0x6474e550: 'PT_GNU_EH_FRAME', 0x6474e551: 'PT_GNU_STACK', 0x6474e552: 'PT_GNU_RELRO', 0x6474e553: 'PT_GNU_PROPERTY',
+  0: 'PT_NULL',
+  1: 'PT_LOAD',
+  2: 'PT_DYNAMIC',
+  3: 'PT_INTERP',
+  4: 'PT_NOTE',
+  5: 'PT_SHLIB',
+  6: 'PT_PHDR',
+  7: 'PT_TLS',
+  1685382480: 'PT_GNU_EH_FRAME',
+  1685382481: 'PT_GNU_STACK',
+  1685382482: 'PT_GNU_RELRO',
+  1685382483: 'PT_GNU_PROPERTY',
 };
 const SHT_NOTE = 7;
 /** As libelf's ELF_MAX_TOTAL_NOTE_COUNT: a bound on work for a hostile image. */
@@ -150,7 +160,16 @@ function align4(n: number): number {
 
 function readSections(
   b: Bytes,
-  e: { is64: boolean; le: boolean; shoff: number; shnum: number; shentsize: number; shstrndx: number; word: (o: number) => number; warnings: string[] },
+  e: {
+    is64: boolean;
+    le: boolean;
+    shoff: number;
+    shnum: number;
+    shentsize: number;
+    shstrndx: number;
+    word: (o: number) => number;
+    warnings: string[];
+  },
 ): Section[] {
   if (e.shoff === 0 || e.shnum === 0) return [];
   const min = e.is64 ? 64 : 40;

@@ -17,13 +17,16 @@ export function multibootHeaders(buf: Uint8Array): (1 | 2)[] {
   const v = Buffer.from(buf.buffer, buf.byteOffset, buf.length);
   const found: (1 | 2)[] = [];
   for (let o = 0; o + 12 <= Math.min(buf.length, 8192); o += 4) {
-    if (v.readUInt32LE(o) === MB1_MAGIC && ((MB1_MAGIC + v.readUInt32LE(o + 4) + v.readUInt32LE(o + 8)) >>> 0) === 0) {
+    if (v.readUInt32LE(o) === MB1_MAGIC && (MB1_MAGIC + v.readUInt32LE(o + 4) + v.readUInt32LE(o + 8)) >>> 0 === 0) {
       found.push(1);
       break;
     }
   }
   for (let o = 0; o + 16 <= Math.min(buf.length, 32768); o += 8) {
-    if (v.readUInt32LE(o) === MB2_MAGIC && ((MB2_MAGIC + v.readUInt32LE(o + 4) + v.readUInt32LE(o + 8) + v.readUInt32LE(o + 12)) >>> 0) === 0) {
+    if (
+      v.readUInt32LE(o) === MB2_MAGIC &&
+      (MB2_MAGIC + v.readUInt32LE(o + 4) + v.readUInt32LE(o + 8) + v.readUInt32LE(o + 12)) >>> 0 === 0
+    ) {
       found.push(2);
       break;
     }

@@ -1,6 +1,16 @@
 /** The image layer: read kernel and hypervisor images and .config files (see types.ts). */
 export * from './types.ts';
-export { inspectFile, extractVmlinux, clearImageCache, useImageInfoStore, type ImageInfoStore, siblingConfigPath, imageCacheStats, fileError, MAX_FILE } from './read.ts';
+export {
+  inspectFile,
+  extractVmlinux,
+  clearImageCache,
+  useImageInfoStore,
+  type ImageInfoStore,
+  siblingConfigPath,
+  imageCacheStats,
+  fileError,
+  MAX_FILE,
+} from './read.ts';
 export { inspectBytes, unpack, sha256, type InspectOptions } from './inspect.ts';
 export { readElf, isElf, parseXenGuest } from './elf.ts';
 export { readSetupHeader, isBzImage } from './bzimage.ts';

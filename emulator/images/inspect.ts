@@ -54,12 +54,25 @@ export async function unpack(buf: Uint8Array, opts: InspectOptions): Promise<Unp
       const declared = Buffer.from(payload.buffer, payload.byteOffset, payload.length).readUInt32LE(payload.length - 4);
       info.declaredSize = declared;
       if (declared > limit) {
-        throw new ImageError(opts.file, h.payloadOffset + payload.length - 4, `payload declares ${declared} uncompressed bytes, over the ${limit}-byte limit (refused as a decompression bomb)`);
+        throw new ImageError(
+          opts.file,
+          h.payloadOffset + payload.length - 4,
+          `payload declares ${declared} uncompressed bytes, over the ${limit}-byte limit (refused as a decompression bomb)`,
+        );
       }
       const stream = info.compression === 'gzip' ? payload : payload.subarray(0, payload.length - 4);
-      elfBytes = await decompress(info.compression, stream, { file: opts.file, offset: h.payloadOffset, expectedSize: declared, limit }, opts.xzMode);
+      elfBytes = await decompress(
+        info.compression,
+        stream,
+        { file: opts.file, offset: h.payloadOffset, expectedSize: declared, limit },
+        opts.xzMode,
+      );
       if (elfBytes.length !== declared) {
-        throw new ImageError(opts.file, h.payloadOffset, `${info.compression} payload expands to ${elfBytes.length} bytes, its size trailer says ${declared}`);
+        throw new ImageError(
+          opts.file,
+          h.payloadOffset,
+          `${info.compression} payload expands to ${elfBytes.length} bytes, its size trailer says ${declared}`,
+        );
       }
     }
     info.payloadSize = elfBytes.length;
@@ -68,7 +81,8 @@ export async function unpack(buf: Uint8Array, opts: InspectOptions): Promise<Unp
   if (isElf(buf)) return { kind: looksLikeXen(buf) ? 'xen' : 'elf', elfBytes: buf };
   if (buf.length >= 2 && buf[0] === GZIP[0] && buf[1] === GZIP[1]) {
     const inner = gunzip(buf, { file: opts.file, offset: 0, limit });
-    if (!isElf(inner)) throw new ImageError(opts.file, 0, 'gzip data that does not hold an ELF image (first bytes after gunzip are not \\x7fELF)');
+    if (!isElf(inner))
+      throw new ImageError(opts.file, 0, 'gzip data that does not hold an ELF image (first bytes after gunzip are not \\x7fELF)');
     return { kind: looksLikeXen(inner) ? 'xen' : 'gzip-elf', elfBytes: inner };
   }
   if (looksLikeKconfig(buf)) return { kind: 'kconfig' };
@@ -91,7 +105,10 @@ export async function inspectBytes(buf: Uint8Array, opts: InspectOptions): Promi
     if (u.bzImage?.kernelVersion) info.linuxRelease = u.bzImage.kernelVersion.split(' ')[0];
     return info;
   }
-  const inner = u.elfBytes === buf ? new Bytes(buf, opts.file) : new Bytes(u.elfBytes, opts.file, 0, `${u.bzImage?.compression ?? 'gzip'} payload (decompressed)`);
+  const inner =
+    u.elfBytes === buf
+      ? new Bytes(buf, opts.file)
+      : new Bytes(u.elfBytes, opts.file, 0, `${u.bzImage?.compression ?? 'gzip'} payload (decompressed)`);
   const elf = readElf(inner);
   const given = opts.config ? parseKconfig(opts.config.text) : undefined;
   if (u.kind === 'xen') {

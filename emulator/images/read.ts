@@ -54,7 +54,8 @@ async function statKey(path: string): Promise<StatKey> {
   try {
     const s = await stat(path, { bigint: true });
     if (s.isDirectory()) throw new ImageError(path, undefined, 'is a directory, not an image file');
-    if (s.size > BigInt(MAX_FILE)) throw new ImageError(path, undefined, `is ${s.size} bytes, larger than any image this reads (${MAX_FILE})`);
+    if (s.size > BigInt(MAX_FILE))
+      throw new ImageError(path, undefined, `is ${s.size} bytes, larger than any image this reads (${MAX_FILE})`);
     return `${s.size}:${s.mtimeNs}:${s.ino}:${s.dev}`;
   } catch (err) {
     throw fileError(path, err);
@@ -65,7 +66,13 @@ export function fileError(path: string, err: unknown): ImageError {
   if (err instanceof ImageError) return err;
   const code = (err as { code?: string }).code;
   const why =
-    code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'is a directory, not an image file' : (err as Error).message;
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'is a directory, not an image file'
+          : (err as Error).message;
   return new ImageError(path, undefined, `cannot read: ${why}`);
 }
 
@@ -87,7 +94,14 @@ export async function inspectFile(path: string, opts: InspectFileOptions = {}): 
   let configPath = opts.config;
   if (!configPath && opts.sibling !== false) {
     const sib = siblingConfigPath(path);
-    if (sib && (await statKey(sib).then(() => true, () => false))) configPath = sib;
+    if (
+      sib &&
+      (await statKey(sib).then(
+        () => true,
+        () => false,
+      ))
+    )
+      configPath = sib;
   }
   const key = [await statKey(path), configPath ? await statKey(configPath) : '', opts.limit ?? '', opts.xzMode ?? ''].join('|');
   const cacheName = `${path}\0${configPath ?? ''}`;
@@ -97,7 +111,11 @@ export async function inspectFile(path: string, opts: InspectFileOptions = {}): 
     const lasting = `${cacheName}\0${key}`;
     const kept = store?.get(lasting);
     const info = kept ? Promise.resolve(kept) : readAndInspect(path, configPath, opts);
-    if (store && !kept) info.then((i) => store?.set(lasting, i), () => undefined);
+    if (store && !kept)
+      info.then(
+        (i) => store?.set(lasting, i),
+        () => undefined,
+      );
     entry = { key, info };
     byStat.set(cacheName, entry);
     const mine = entry;
@@ -115,7 +133,9 @@ async function readAndInspect(path: string, configPath: string | undefined, opts
   // under two names that say different versions is not conflated.
   const nameHint = /xen-(\d+\.\d+)/.exec(path.split('/').at(-1) ?? '')?.[1] ?? '';
   const hash = sha256(buf);
-  const contentKey = [hash, config ? sha256(Buffer.from(config.text, 'latin1')) : '', opts.limit ?? '', opts.xzMode ?? '', nameHint].join('|');
+  const contentKey = [hash, config ? sha256(Buffer.from(config.text, 'latin1')) : '', opts.limit ?? '', opts.xzMode ?? '', nameHint].join(
+    '|',
+  );
   let pending = byContent.get(contentKey);
   if (!pending) {
     imageCacheStats.inspections++;
@@ -135,7 +155,10 @@ export async function extractVmlinux(path: string, opts: { limit?: number } = {}
   const buf = await read(path);
   const u = await unpack(buf, { file: path, limit: opts.limit });
   if (!u.elfBytes) {
-    const why = u.kind === 'bzImage' ? `its payload compression is ${u.bzImage?.compression ?? 'unknown'} (protocol ${u.bzImage?.protocol})` : `it is ${u.kind === 'unknown' ? 'not a kernel image' : `a ${u.kind} file`}`;
+    const why =
+      u.kind === 'bzImage'
+        ? `its payload compression is ${u.bzImage?.compression ?? 'unknown'} (protocol ${u.bzImage?.protocol})`
+        : `it is ${u.kind === 'unknown' ? 'not a kernel image' : `a ${u.kind} file`}`;
     new Bytes(buf, path).fail(undefined, `no vmlinux to extract: ${why}`);
   }
   const elf = u.elfBytes!;

@@ -44,7 +44,10 @@ export function knownFeatures(): string[] {
  * kernel version and tree: each required option with its status and, when it is not
  * there, the dependency chain that makes it visible in that version.
  */
-export function checkConfig(config: ReadonlyMap<string, string>, opts: { version: string; tree: KernelTree; arch: Arch; role: Role; features: readonly string[] }): ConfigCheck {
+export function checkConfig(
+  config: ReadonlyMap<string, string>,
+  opts: { version: string; tree: KernelTree; arch: Arch; role: Role; features: readonly string[] },
+): ConfigCheck {
   const { version, tree, arch, role } = opts;
   const reqs = kconfigRequirements();
   const features = [...new Set([...reqs.roles.implies[role], ...opts.features])];
@@ -68,7 +71,15 @@ export function checkConfig(config: ReadonlyMap<string, string>, opts: { version
       if (prior.need === 'ym') prior.need = req.need;
       continue;
     }
-    byOption.set(req.option, { option: req.option, need: req.need, actual: config.get(req.option), status: 'ok', for: [what], why: [req.why], source: [req.source] });
+    byOption.set(req.option, {
+      option: req.option,
+      need: req.need,
+      actual: config.get(req.option),
+      status: 'ok',
+      for: [what],
+      why: [req.why],
+      source: [req.source],
+    });
   }
   for (const f of byOption.values()) {
     const type = model.options.get(f.option)?.type;
@@ -84,7 +95,9 @@ export function checkConfig(config: ReadonlyMap<string, string>, opts: { version
       f.explanation = explainMissing(f.option, config, version, tree, arch, { asWritten: true });
     }
   }
-  const notes = features.flatMap((f) => (reqs.notes[f] ?? []).filter((n) => !n.trees || n.trees.includes(tree)).map((n) => ({ text: n.text, source: n.source })));
+  const notes = features.flatMap((f) =>
+    (reqs.notes[f] ?? []).filter((n) => !n.trees || n.trees.includes(tree)).map((n) => ({ text: n.text, source: n.source })),
+  );
   const findings = [...byOption.values()];
   return { version, tree, arch, role, features, findings, notes, complete: findings.every((f) => f.status === 'ok') };
 }

@@ -30,7 +30,11 @@ export function tristateOf(value: string | undefined): Tristate {
  * symbols are fixed, modelled options take their computed value, environment symbols take
  * the config's value or their assumed one; a symbol this kernel does not define is n.
  */
-export function symbolValues(model: KconfigModel, config: ReadonlyMap<string, string>, computed: ReadonlyMap<string, Tristate>): (sym: string) => Tristate {
+export function symbolValues(
+  model: KconfigModel,
+  config: ReadonlyMap<string, string>,
+  computed: ReadonlyMap<string, Tristate>,
+): (sym: string) => Tristate {
   const env = kconfigRules().environment;
   return (sym) => {
     const a = model.archSymbols[sym];
@@ -52,7 +56,13 @@ function requirement(o: KernelOption): Expr | undefined {
  * `select` forces its targets on, a choice keeps one member. Options the model does not
  * know pass through unchanged.
  */
-export function effectiveConfig(config: ReadonlyMap<string, string>, version: string, tree: KernelTree, arch: Arch, opts: SolveOptions = {}): EffectiveConfig {
+export function effectiveConfig(
+  config: ReadonlyMap<string, string>,
+  version: string,
+  tree: KernelTree,
+  arch: Arch,
+  opts: SolveOptions = {},
+): EffectiveConfig {
   const model = kconfigModel(version, tree, arch);
   const values = solve(model, config, opts);
   const out = new Map(config);
@@ -70,8 +80,10 @@ export function effectiveConfig(config: ReadonlyMap<string, string>, version: st
       if (req && evalExpr(req, val) < (o.type === 'bool' ? 1 : w)) {
         for (const n of unmetNeeds(req, val, () => 1).needs) missing.push(n.want ? n.sym : `!${n.sym}`);
       }
-      if (o.choice && missing.length === 0) missing.push(`another member of the choice "${kconfigRules().choices[o.choice]?.prompt ?? o.choice}" is chosen`);
-      if (o.prompt === undefined && missing.length === 0) missing.push(`${name} has no prompt: its value comes from ${o.default ? exprToString(o.default) : 'select only'}`);
+      if (o.choice && missing.length === 0)
+        missing.push(`another member of the choice "${kconfigRules().choices[o.choice]?.prompt ?? o.choice}" is chosen`);
+      if (o.prompt === undefined && missing.length === 0)
+        missing.push(`${name} has no prompt: its value comes from ${o.default ? exprToString(o.default) : 'select only'}`);
       dropped.push({ option: name, wanted: wanted!, missing, fact: o.fact });
     }
   }

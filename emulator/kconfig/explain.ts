@@ -2,7 +2,7 @@ import type { Arch } from '../../domain/axes.ts';
 import { type Expr, type Need, type Tristate, evalExpr, exprToString } from './expr.ts';
 import { type SolveOptions, effectiveConfig, solve, symbolValues, tristateOf } from './effective.ts';
 import { kconfigRules } from './load.ts';
-import { type KconfigFact, type KconfigModel, type KernelTree, availability, kconfigModel } from './model.ts';
+import { type KconfigFact, type KernelTree, availability, kconfigModel } from './model.ts';
 
 /**
  * One symbol on the way to an option: what it must be, what it is, where to set it.
@@ -51,7 +51,14 @@ const NAME = ['n', 'm', 'y'] as const;
  * with its menu location and source. The option itself is treated as off (the question is
  * how to get it), whatever the config says.
  */
-export function explainMissing(option: string, config: ReadonlyMap<string, string>, version: string, tree: KernelTree, arch: Arch, opts: SolveOptions = {}): Explanation {
+export function explainMissing(
+  option: string,
+  config: ReadonlyMap<string, string>,
+  version: string,
+  tree: KernelTree,
+  arch: Arch,
+  opts: SolveOptions = {},
+): Explanation {
   const model = kconfigModel(version, tree, arch);
   const effective = effectiveConfig(config, version, tree, arch, opts).config;
   const base = { option, version, tree, arch, current: NAME[tristateOf(effective.get(option))] };
@@ -76,7 +83,7 @@ export function explainMissing(option: string, config: ReadonlyMap<string, strin
     if (seen.has(`${sym}:${want}`)) return;
     seen.add(`${sym}:${want}`);
     const cur = val(sym);
-    const ok = sym === option ? false : (cur > 0) === want;
+    const ok = sym === option ? false : cur > 0 === want;
     const common = { option: sym, want: want ? ('on' as const) : ('off' as const), current: NAME[cur], ok, depth, neededBy };
     const fixed = model.archSymbols[sym];
     if (fixed !== undefined) {
@@ -91,7 +98,11 @@ export function explainMissing(option: string, config: ReadonlyMap<string, strin
         steps.push({ ...common, action: 'unavailable', note: availability(sym, version, tree, model.arch) });
       } else {
         const env = kconfigRules().environment[sym];
-        steps.push({ ...common, action: ok ? 'assumed' : want ? 'set' : 'unset', note: env ? (config.has(sym) ? 'as the config says' : `assumed ${env.value}: ${env.why}`) : undefined });
+        steps.push({
+          ...common,
+          action: ok ? 'assumed' : want ? 'set' : 'unset',
+          note: env ? (config.has(sym) ? 'as the config says' : `assumed ${env.value}: ${env.why}`) : undefined,
+        });
       }
       return;
     }
@@ -104,8 +115,24 @@ export function explainMissing(option: string, config: ReadonlyMap<string, strin
       for (const dep of leaves(o.requires, val, cost)) visit(dep.sym, dep.want, depth + 1, sym);
       if (hiddenPrompt && !onByDefault) for (const dep of leaves(o.visibleIf, val, cost)) visit(dep.sym, dep.want, depth + 1, sym);
     }
-    const selectedBy = (model.selectedBy.get(sym) ?? []).map((s) => ({ option: s, prompt: model.options.get(s)?.prompt, location: model.options.get(s)!.location }));
-    const action: ChainStep['action'] = ok ? (o.prompt ? 'set' : 'automatic') : !want ? 'unset' : onByDefault ? 'automatic' : o.prompt ? 'set' : o.default ? 'automatic' : 'select';
+    const selectedBy = (model.selectedBy.get(sym) ?? []).map((s) => ({
+      option: s,
+      prompt: model.options.get(s)?.prompt,
+      location: model.options.get(s)!.location,
+    }));
+    const action: ChainStep['action'] = ok
+      ? o.prompt
+        ? 'set'
+        : 'automatic'
+      : !want
+        ? 'unset'
+        : onByDefault
+          ? 'automatic'
+          : o.prompt
+            ? 'set'
+            : o.default
+              ? 'automatic'
+              : 'select';
     steps.push({
       ...common,
       action,
@@ -127,7 +154,7 @@ export function explainMissing(option: string, config: ReadonlyMap<string, strin
 function leaves(e: Expr | undefined, val: (s: string) => Tristate, cost: (n: Need) => number): Need[] {
   if (!e) return [];
   const go = (x: Expr, want: boolean): { needs: Need[]; cost: number } => {
-    const holds = (evalExpr(x, val) > 0) === want;
+    const holds = evalExpr(x, val) > 0 === want;
     switch (x.kind) {
       case 'const':
         return { needs: [], cost: holds ? 0 : Infinity };

@@ -66,7 +66,14 @@ export function parseExpr(text: string): Expr {
     }
     if (/^[A-Za-z0-9_]+$/.test(t)) {
       i++;
-      const leaf: Expr = t === 'y' ? { kind: 'const', value: 2 } : t === 'm' ? { kind: 'const', value: 1 } : t === 'n' ? { kind: 'const', value: 0 } : { kind: 'sym', name: t };
+      const leaf: Expr =
+        t === 'y'
+          ? { kind: 'const', value: 2 }
+          : t === 'm'
+            ? { kind: 'const', value: 1 }
+            : t === 'n'
+              ? { kind: 'const', value: 0 }
+              : { kind: 'sym', name: t };
       const op = peek();
       if (op === '=' || op === '!=') {
         i++;

@@ -6,7 +6,17 @@
  * Reading .config text is the image layer's job: emulator/images/kconfig.ts (parseKconfig).
  */
 export { parseExpr, evalExpr, exprToString, symbolsOf, ExprError, type Expr, type Tristate } from './expr.ts';
-export { kernelOptions, kconfigModel, kconfigVersion, availability, PVOPS_TREES, type KernelOption, type KconfigFact, type KconfigModel, type KernelTree } from './model.ts';
+export {
+  kernelOptions,
+  kconfigModel,
+  kconfigVersion,
+  availability,
+  PVOPS_TREES,
+  type KernelOption,
+  type KconfigFact,
+  type KconfigModel,
+  type KernelTree,
+} from './model.ts';
 export { effectiveConfig, tristateOf, type DroppedOption, type EffectiveConfig, type SolveOptions } from './effective.ts';
 export { defaultXenConfig } from './defaults.ts';
 export { explainMissing, type ChainStep, type Explanation } from './explain.ts';

@@ -57,9 +57,7 @@ export function kconfigVersion(version: string): string {
 
 export function definitionApplies(d: Definition, version: string, tree: KernelTree, arch: Arch): boolean {
   return (
-    inRange(kconfigVersion(version), d.since, d.until) &&
-    (d.trees ?? PVOPS_TREES).includes(tree) &&
-    (d.arches ?? ALL_ARCHES).includes(arch)
+    inRange(kconfigVersion(version), d.since, d.until) && (d.trees ?? PVOPS_TREES).includes(tree) && (d.arches ?? ALL_ARCHES).includes(arch)
   );
 }
 
@@ -126,13 +124,15 @@ export function kernelOptions(version: string, tree: KernelTree, arch: Arch): Ma
 
 /** Why an option is absent from a kernel: the versions (for that tree and arch) that have it. */
 export function availability(option: string, version: string, tree: KernelTree, arch: Arch): string {
-  const defs = (kconfigRules().options[option] ?? []).filter((d) => (d.trees ?? PVOPS_TREES).includes(tree) && (d.arches ?? ALL_ARCHES).includes(arch));
+  const defs = (kconfigRules().options[option] ?? []).filter(
+    (d) => (d.trees ?? PVOPS_TREES).includes(tree) && (d.arches ?? ALL_ARCHES).includes(arch),
+  );
   if (defs.length === 0) return `${option} does not exist in the ${tree} tree on ${arch}`;
   const v = kconfigVersion(version);
   const later = defs.filter((d) => d.since !== undefined && !inRange(v, d.since)).map((d) => d.since!);
   const earlier = defs.filter((d) => d.until !== undefined && inRange(v, d.until)).map((d) => d.until!);
   if (later.length > 0) return `${option} does not exist in ${version} (${tree}): it first appears in ${later.sort(compareVersions)[0]}`;
-  if (earlier.length > 0) return `${option} does not exist in ${version} (${tree}): it was removed in ${earlier.sort(compareVersions).at(-1)}`;
+  if (earlier.length > 0)
+    return `${option} does not exist in ${version} (${tree}): it was removed in ${earlier.sort(compareVersions).at(-1)}`;
   return `${option} does not exist in ${version} (${tree}, ${arch})`;
 }
-

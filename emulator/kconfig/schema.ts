@@ -5,7 +5,7 @@ import { KERNEL_TREES, VersionString } from '../../domain/profiles.ts';
 /** The shapes of rules.yaml and requirements.yaml; the TypeScript types are inferred. */
 
 const Tri = z.enum(['y', 'm', 'n']);
-const Symbol = z.string().regex(/^[A-Z0-9_]+$/, { message: 'a Kconfig symbol without CONFIG_' });
+const KSymbol = z.string().regex(/^[A-Z0-9_]+$/, { message: 'a Kconfig symbol without CONFIG_' });
 
 export const Definition = z
   .object({
@@ -17,11 +17,11 @@ export const Definition = z
     type: z.enum(['bool', 'tristate']),
     prompt: z.string().optional(),
     visibleIf: z.string().optional(),
-    parent: Symbol.optional(),
+    parent: KSymbol.optional(),
     location: z.string(),
     depends: z.string().optional(),
     default: z.string().optional(),
-    select: z.array(Symbol).optional(),
+    select: z.array(KSymbol).optional(),
     choice: z.string().optional(),
     source: z.string(),
     verified: z.boolean(),
@@ -34,18 +34,18 @@ export const Rules = z
   .object({
     schema: z.literal('pvmatrix/kconfig-rules@1'),
     sources: z.record(z.string(), z.string()),
-    arch: z.record(z.enum(ARCHES), z.record(Symbol, Tri)),
-    environment: z.record(Symbol, z.object({ value: Tri, why: z.string() }).strict()),
+    arch: z.record(z.enum(ARCHES), z.record(KSymbol, Tri)),
+    environment: z.record(KSymbol, z.object({ value: Tri, why: z.string() }).strict()),
     choices: z.record(z.string(), z.object({ prompt: z.string(), location: z.string(), default: z.string() }).strict()),
-    typical: z.record(Symbol, Tri),
-    options: z.record(Symbol, z.array(Definition).min(1)),
+    typical: z.record(KSymbol, Tri),
+    options: z.record(KSymbol, z.array(Definition).min(1)),
   })
   .strict();
 export type Rules = z.infer<typeof Rules>;
 
 export const Requirement = z
   .object({
-    option: Symbol,
+    option: KSymbol,
     need: z.enum(['y', 'm', 'ym']).default('ym'),
     ifExists: z.boolean().optional(),
     trees: z.array(z.enum(KERNEL_TREES)).optional(),

@@ -51,11 +51,20 @@ export function kconfigView(
       const o = model.options.get(sym);
       if (d && o) {
         const missing = d.missing.length === 1 ? `${d.missing[0]} is not set` : `${d.missing.join(', ')} are not set`;
-        const asked = base === undefined && !(sym in overrides) ? '' : ` (so the ${d.wanted} in ${sym in overrides ? "the profile's configOverrides" : origin} is dropped)`;
-        return { reason: `CONFIG_${sym} depends on ${o.dependsText ?? o.parent ?? 'its menu'}${o.parent && o.dependsText ? ` inside ${o.parent}` : ''}, and ${missing}${asked}`, facts: [d.fact] };
+        const asked =
+          base === undefined && !(sym in overrides)
+            ? ''
+            : ` (so the ${d.wanted} in ${sym in overrides ? "the profile's configOverrides" : origin} is dropped)`;
+        return {
+          reason: `CONFIG_${sym} depends on ${o.dependsText ?? o.parent ?? 'its menu'}${o.parent && o.dependsText ? ` inside ${o.parent}` : ''}, and ${missing}${asked}`,
+          facts: [d.fact],
+        };
       }
       if (sym in overrides && tristateOf(overrides[sym]) === 0) {
-        return { reason: `the profile's configOverrides set CONFIG_${sym}=n`, facts: [{ text: `configOverrides: { ${sym}: n }`, source: 'the kernel profile', verified: true }] };
+        return {
+          reason: `the profile's configOverrides set CONFIG_${sym}=n`,
+          facts: [{ text: `configOverrides: { ${sym}: n }`, source: 'the kernel profile', verified: true }],
+        };
       }
       if (o) {
         const ex = explainMissing(sym, config, version, tree, arch);
@@ -65,7 +74,10 @@ export function kconfigView(
           facts: [{ text: `# CONFIG_${sym} is not set`, source: origin, verified: true }, o.fact],
         };
       }
-      return { reason: `CONFIG_${sym} is not set in ${origin}`, facts: [{ text: `# CONFIG_${sym} is not set`, source: origin, verified: true }] };
+      return {
+        reason: `CONFIG_${sym} is not set in ${origin}`,
+        facts: [{ text: `# CONFIG_${sym} is not set`, source: origin, verified: true }],
+      };
     },
   };
 }

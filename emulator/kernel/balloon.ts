@@ -39,19 +39,31 @@ export class Balloon implements Driver {
           const kib = Math.floor(memparse(v) / 1024);
           const bug = k.cap('linux.balloon.target_kb-in-bytes');
           g.trace.note(bug.fact);
-          if (String(kib) !== v.trim()) g.trace.quirk(`${k.displayName}'s target_kb took "${v.trim()}" as bytes, a target of ${kib} KiB`, bug.fact);
+          if (String(kib) !== v.trim())
+            g.trace.quirk(`${k.displayName}'s target_kb took "${v.trim()}" as bytes, a target of ${kib} KiB`, bug.fact);
           this.setTarget(kib, 'sysfs target_kb');
         } else this.setTarget(Number.parseInt(v, 10), 'sysfs target_kb');
       },
     });
-    if (!bytesBug && k.pvops) g.addFile(`${d}/target`, { read: () => String(this.targetKiB * 1024), write: (v) => this.setTarget(Math.floor(memparse(v) / 1024), 'sysfs target') });
+    if (!bytesBug && k.pvops)
+      g.addFile(`${d}/target`, {
+        read: () => String(this.targetKiB * 1024),
+        write: (v) => this.setTarget(Math.floor(memparse(v) / 1024), 'sysfs target'),
+      });
     g.addFile(`${d}/info/current_kb`, { read: () => String(this.currentKiB) });
     g.addFile(`${d}/info/low_kb`, { read: () => '0' });
     g.addFile(`${d}/info/high_kb`, { read: () => '0' });
     if (k.cap('linux.proc-xen-balloon').has) {
       g.addFile('/proc/xen/balloon', {
         read: () =>
-          [`Current allocation: ${String(this.currentKiB).padStart(8)} kB`, `Requested target:   ${String(this.targetKiB).padStart(8)} kB`, `Low-mem balloon:    ${'0'.padStart(8)} kB`, `High-mem balloon:   ${'0'.padStart(8)} kB`, `Driver pages:       ${'0'.padStart(8)} kB`, `Xen hard limit:          ??? kB`].join('\n'),
+          [
+            `Current allocation: ${String(this.currentKiB).padStart(8)} kB`,
+            `Requested target:   ${String(this.targetKiB).padStart(8)} kB`,
+            `Low-mem balloon:    ${'0'.padStart(8)} kB`,
+            `High-mem balloon:   ${'0'.padStart(8)} kB`,
+            `Driver pages:       ${'0'.padStart(8)} kB`,
+            `Xen hard limit:          ??? kB`,
+          ].join('\n'),
         write: (v) => this.setTarget(Math.floor(memparse(v) / 1024), '/proc/xen/balloon'),
       });
     }
@@ -80,7 +92,8 @@ export class Balloon implements Driver {
       const releases = k.cap('linux.balloon.releases-pages');
       if (to < this.currentKiB && !releases.has) g.trace.note(releases.fact);
       else this.xenKiB = to;
-      if (to !== this.currentKiB) g.trace.line(`[${g.env.role === 'dom0' ? 'dom0' : `d${g.env.domid}`}] balloon: ${via} -> current ${to} kB`);
+      if (to !== this.currentKiB)
+        g.trace.line(`[${g.env.role === 'dom0' ? 'dom0' : `d${g.env.domid}`}] balloon: ${via} -> current ${to} kB`);
       this.currentKiB = to;
     });
   }
@@ -103,4 +116,3 @@ export class Balloon implements Driver {
     return { reason: `${k.displayName}'s balloon sysfs files are under ${this.sysfsDir}, not ${path}`, facts: [cls.fact] };
   }
 }
-

@@ -85,7 +85,11 @@ export function kernelConfig(
     return v === 'y' || v === 'm';
   };
   const whyOff = (sym: string): { reason: string; facts: Fact[] } => {
-    if (overrides[sym] === 'n') return { reason: `the profile's configOverrides set CONFIG_${sym}=n`, facts: [{ text: `configOverrides: { ${sym}: n }`, source: 'the kernel profile', verified: true }] };
+    if (overrides[sym] === 'n')
+      return {
+        reason: `the profile's configOverrides set CONFIG_${sym}=n`,
+        facts: [{ text: `configOverrides: { ${sym}: n }`, source: 'the kernel profile', verified: true }],
+      };
     const o = options.get(sym);
     const d = dropped.get(sym);
     if (d) {
@@ -102,12 +106,23 @@ export function kernelConfig(
     const deps = o?.requires ? exprToString(o.requires) : undefined;
     const failing = e.chain.filter((t) => !t.ok && t.option !== sym);
     const facts = [...(o ? [o.fact] : []), ...failing.flatMap((t) => (t.fact ? [t.fact] : []))];
-    const state = (t: (typeof failing)[number]) => `${t.option} ${t.want === 'on' ? 'is not set' : 'is set'}${t.action === 'fixed' ? ` (fixed by the ${k.arch} architecture)` : ''}`;
-    if (!e.exists) return { reason: `CONFIG_${sym} does not exist in Linux ${version} (${tree}, ${k.arch}): ${e.reason ?? 'not defined'}`, facts: [{ text: e.reason ?? `CONFIG_${sym} is not defined`, source: 'emulator/kconfig/rules.yaml', verified: true }] };
+    const state = (t: (typeof failing)[number]) =>
+      `${t.option} ${t.want === 'on' ? 'is not set' : 'is set'}${t.action === 'fixed' ? ` (fixed by the ${k.arch} architecture)` : ''}`;
+    if (!e.exists)
+      return {
+        reason: `CONFIG_${sym} does not exist in Linux ${version} (${tree}, ${k.arch}): ${e.reason ?? 'not defined'}`,
+        facts: [{ text: e.reason ?? `CONFIG_${sym} is not defined`, source: 'emulator/kconfig/rules.yaml', verified: true }],
+      };
     if (failing.length) {
-      return { reason: `CONFIG_${sym}${deps ? ` depends on ${deps}, and` : ' needs'} ${failing.map(state).join(', ')}${e.possible ? ` in ${origin}` : `: it cannot be enabled for ${k.arch}`}${o ? `: ${o.fact.text}` : ''}`, facts };
+      return {
+        reason: `CONFIG_${sym}${deps ? ` depends on ${deps}, and` : ' needs'} ${failing.map(state).join(', ')}${e.possible ? ` in ${origin}` : `: it cannot be enabled for ${k.arch}`}${o ? `: ${o.fact.text}` : ''}`,
+        facts,
+      };
     }
-    return { reason: `${origin} does not set CONFIG_${sym}`, facts: facts.length ? facts : [{ text: `# CONFIG_${sym} is not set`, source: origin, verified: true }] };
+    return {
+      reason: `${origin} does not set CONFIG_${sym}`,
+      facts: facts.length ? facts : [{ text: `# CONFIG_${sym} is not set`, source: origin, verified: true }],
+    };
   };
   const whyCache = new Map<string, { reason: string; facts: Fact[] }>();
   return {

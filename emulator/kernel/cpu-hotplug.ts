@@ -50,7 +50,11 @@ export class CpuHotplug implements Driver {
       read: () => (this.online.has(n) ? '1' : '0'),
       write: (v) => {
         if (v.trim() === '1') {
-          if (!this.present.has(n) || this.online.has(n)) throw new Refusal(`write 1 to cpu${n}/online: Invalid argument (the CPU is ${this.online.has(n) ? 'already online' : 'not present'})`, []);
+          if (!this.present.has(n) || this.online.has(n))
+            throw new Refusal(
+              `write 1 to cpu${n}/online: Invalid argument (the CPU is ${this.online.has(n) ? 'already online' : 'not present'})`,
+              [],
+            );
           this.cpuUp(n);
         } else if (v.trim() === '0') {
           if (!this.online.has(n)) throw new Refusal(`write 0 to cpu${n}/online: Invalid argument`, []);
@@ -100,6 +104,9 @@ export class CpuHotplug implements Driver {
     const cap = k.cap('linux.cpu-hotplug');
     if (!cap.has) return { reason: `${k.displayName} ignores cpu/N/availability`, facts: [cap.fact] };
     const w = this.g.config.whyOff('HOTPLUG_CPU');
-    return { reason: `${k.displayName} ignores cpu/N/availability without CONFIG_HOTPLUG_CPU (${w.reason})`, facts: [cap.fact, ...w.facts] };
+    return {
+      reason: `${k.displayName} ignores cpu/N/availability without CONFIG_HOTPLUG_CPU (${w.reason})`,
+      facts: [cap.fact, ...w.facts],
+    };
   }
 }

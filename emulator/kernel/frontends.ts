@@ -43,7 +43,13 @@ export class Frontends implements Driver {
     g.drivers.push(this);
     if (!g.kernel.cap('linux.frontends').has) return;
     for (const kind of ['vbd', 'vif'] as const) {
-      g.registerModule(this.moduleOf[kind], this.symbolOf[kind], () => this.driverUp(kind), () => this.driverDown(kind), () => this.holders(kind));
+      g.registerModule(
+        this.moduleOf[kind],
+        this.symbolOf[kind],
+        () => this.driverUp(kind),
+        () => this.driverDown(kind),
+        () => this.holders(kind),
+      );
     }
     g.env.store.watch(`${g.home}/device`, 'frontends', (path) => this.changed(path));
   }
@@ -69,7 +75,11 @@ export class Frontends implements Driver {
       const alias = this.g.kernel.cap('linux.frontend.modalias');
       this.g.trace.note(alias.fact);
       if (alias.has) this.g.loadModule(this.moduleOf[kind]);
-      else this.g.trace.quirk(`${this.moduleOf[kind]} is a module that is not loaded, and ${this.g.kernel.displayName} does not autoload frontend modules from the xen:${kind} uevent`, alias.fact);
+      else
+        this.g.trace.quirk(
+          `${this.moduleOf[kind]} is a module that is not loaded, and ${this.g.kernel.displayName} does not autoload frontend modules from the xen:${kind} uevent`,
+          alias.fact,
+        );
     }
   }
 
@@ -95,7 +105,10 @@ export class Frontends implements Driver {
     this.g.trace.note(ref.fact);
     if (!ref.has) return undefined;
     const names = bound.map((d) => (d.name ? `${d.name}, device/${kind}/${d.id}` : `device/${kind}/${d.id}`));
-    return { reason: `xenbus holds it for ${bound.length === 1 ? 'its bound device' : `its ${bound.length} bound devices`} ${names.join('; ')}`, facts: [ref.fact] };
+    return {
+      reason: `xenbus holds it for ${bound.length === 1 ? 'its bound device' : `its ${bound.length} bound devices`} ${names.join('; ')}`,
+      facts: [ref.fact],
+    };
   }
 
   private bind(d: Device): void {
@@ -162,7 +175,10 @@ export class Frontends implements Driver {
         g.env.timers.after(1000, retry);
       } else {
         g.printk('WARNING: leaking g.e. and page still in use!', g.kernel.pvops ? 'warning' : 'debug');
-        g.trace.quirk(`${g.kernel.displayName} leaked the page of grant ${ref}, still mapped by the backend when ${this.moduleOf[d.kind]} let go of it`, deferred.fact);
+        g.trace.quirk(
+          `${g.kernel.displayName} leaked the page of grant ${ref}, still mapped by the backend when ${this.moduleOf[d.kind]} let go of it`,
+          deferred.fact,
+        );
       }
     }
     d.ring = undefined;
@@ -185,7 +201,10 @@ export class Frontends implements Driver {
     const pending = [...this.devices.values()].find((d) => d.kind === kind && !d.bound);
     if (pending) {
       const alias = k.cap('linux.frontend.modalias');
-      return { reason: `the ${kind} appeared in xenstore but ${this.moduleOf[kind]} is a module that is not loaded, and ${k.displayName} does not autoload it from the xen:${kind} uevent`, facts: [alias.fact] };
+      return {
+        reason: `the ${kind} appeared in xenstore but ${this.moduleOf[kind]} is a module that is not loaded, and ${k.displayName} does not autoload it from the xen:${kind} uevent`,
+        facts: [alias.fact],
+      };
     }
     return undefined;
   }

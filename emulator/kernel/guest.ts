@@ -5,7 +5,7 @@
  */
 import type { Arch } from '../../domain/axes.ts';
 import type { Fact } from '../knowledge/index.ts';
-import { Refusal, Trace, because } from '../trace.ts';
+import { Refusal, type Trace, because } from '../trace.ts';
 import type { XenStore } from '../xenstore/store.ts';
 import type { Hypervisor } from '../xen/hypervisor.ts';
 import type { Timers } from '../timers.ts';
@@ -157,14 +157,19 @@ export class Guest {
     if (s === 'available') throw new Refusal(`rmmod: ERROR: Module ${name} is not currently loaded`, []);
     // The refcount is not zero: delete_module answers EAGAIN (O_NONBLOCK, as rmmod calls it).
     const held = this.holders.get(name)?.();
-    if (held) throw new Refusal(because(`rmmod: ERROR: Module ${name.replace(/-/g, '_')} is in use (${held.reason})`, ...held.facts), held.facts);
+    if (held)
+      throw new Refusal(because(`rmmod: ERROR: Module ${name.replace(/-/g, '_')} is in use (${held.reason})`, ...held.facts), held.facts);
     this.modules.set(name, 'available');
     this.unloadHooks.get(name)!();
   }
 
   mount(fs: string, at: string): void {
     const type = this.filesystems.get(fs);
-    if (!type) throw new Refusal(because(`mount: unknown filesystem type '${fs}' in ${this.kernel.displayName}`, ...this.explainFs(fs)), this.explainFs(fs));
+    if (!type)
+      throw new Refusal(
+        because(`mount: unknown filesystem type '${fs}' in ${this.kernel.displayName}`, ...this.explainFs(fs)),
+        this.explainFs(fs),
+      );
     if (type.module) this.loadModule(type.module);
     type.mount(at);
     this.mounts.set(at, fs);

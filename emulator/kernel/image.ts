@@ -8,7 +8,7 @@ import type { Arch, Compression, Format } from '../../domain/axes.ts';
 import type { ElfInfo, ImageInfo, XenNotes } from '../images/types.ts';
 import type { KernelConfig } from './config.ts';
 import type { KernelModel } from './model.ts';
-import { Trace } from '../trace.ts';
+import type { Trace } from '../trace.ts';
 
 export interface GuestImage {
   info: ImageInfo;
@@ -29,7 +29,14 @@ function machineOf(arch: Arch): { class: 32 | 64; machine: ElfInfo['machine'] } 
 /** The vmlinux ELF a kernel of this version, tree, arch and config is. */
 export function describeElf(k: KernelModel, arch: Arch, cfg: KernelConfig): ElfInfo {
   const m = machineOf(arch);
-  const elf: ElfInfo = { class: m.class, endian: 'little', machine: m.machine, type: 'ET_EXEC', entry: arch === 'x86_64' ? 'ffffffff81000000' : 'c0100000', programHeaders: [] };
+  const elf: ElfInfo = {
+    class: m.class,
+    endian: 'little',
+    machine: m.machine,
+    type: 'ET_EXEC',
+    entry: arch === 'x86_64' ? 'ffffffff81000000' : 'c0100000',
+    programHeaders: [],
+  };
   const xen = cfg.on('XEN') && (!cfg.defined('XEN_PV') || cfg.on('XEN_PV'));
   if (!xen) return elf;
   const pae = arch === 'x86_32' ? 'no' : 'yes';
@@ -49,7 +56,12 @@ export function describeElf(k: KernelModel, arch: Arch, cfg: KernelConfig): ElfI
   if (k.cap('linux.xen-guest-section').has) {
     const fields: Record<string, string> = { GUEST_OS: 'linux', GUEST_VER: '2.6', XEN_VER: 'xen-3.0', LOADER: 'generic' };
     if (arch === 'x86_32' || arch === 'x86_32-pae') fields.PAE = arch === 'x86_32' ? 'no' : 'yes[extended-cr3]';
-    elf.xenGuest = { raw: Object.entries(fields).map(([a, b]) => `${a}=${b}`).join(','), fields };
+    elf.xenGuest = {
+      raw: Object.entries(fields)
+        .map(([a, b]) => `${a}=${b}`)
+        .join(','),
+      fields,
+    };
   }
   return elf;
 }
@@ -58,7 +70,14 @@ export function describeElf(k: KernelModel, arch: Arch, cfg: KernelConfig): ElfI
  * The image for one cell's format and compression. `trace.cannotExist` when the kernel
  * cannot be built that way.
  */
-export function imageFor(k: KernelModel, arch: Arch, format: Format, compression: Compression | undefined, cfg: KernelConfig, trace: Trace): GuestImage {
+export function imageFor(
+  k: KernelModel,
+  arch: Arch,
+  format: Format,
+  compression: Compression | undefined,
+  cfg: KernelConfig,
+  trace: Trace,
+): GuestImage {
   const key = `${arch}/${format}/${compression ?? ''}`;
   const known = k.images.get(key) as GuestImage | undefined;
   if (known) return known;
@@ -67,7 +86,14 @@ export function imageFor(k: KernelModel, arch: Arch, format: Format, compression
   return image;
 }
 
-function describe(k: KernelModel, arch: Arch, format: Format, cellCompression: Compression | undefined, cfg: KernelConfig, trace: Trace): GuestImage {
+function describe(
+  k: KernelModel,
+  arch: Arch,
+  format: Format,
+  cellCompression: Compression | undefined,
+  cfg: KernelConfig,
+  trace: Trace,
+): GuestImage {
   const name = k.displayName;
   // A cell without a compression (a scenario that ignores the axis, as a native boot does:
   // the bzImage decompresses itself) means the kernel as built: the real image's compression
@@ -75,7 +101,12 @@ function describe(k: KernelModel, arch: Arch, format: Format, cellCompression: C
   const realBz = k.real?.image?.kind === 'bzImage' && k.realArch === arch ? k.real.image.bzImage?.compression : undefined;
   const compression = cellCompression ?? (format === 'bzImage' && realBz && realBz !== 'unknown' ? realBz : undefined);
   if (format === 'bzImage') {
-    if (arch === 'ia64') trace.cannotExist(`an ia64 kernel is never a bzImage`, { text: 'the bzImage format (arch/x86/boot) is x86 only; ia64 kernels are vmlinux or vmlinux.gz', source: 'arch/ia64/Makefile', verified: true });
+    if (arch === 'ia64')
+      trace.cannotExist(`an ia64 kernel is never a bzImage`, {
+        text: 'the bzImage format (arch/x86/boot) is x86 only; ia64 kernels are vmlinux or vmlinux.gz',
+        source: 'arch/ia64/Makefile',
+        verified: true,
+      });
     const bz = k.cap('linux.image.bzimage');
     if (!bz.has) trace.cannotExist(`${name} cannot be built as a bzImage for Xen`, bz.fact);
     const c = compression ?? 'gzip';
@@ -84,15 +115,21 @@ function describe(k: KernelModel, arch: Arch, format: Format, cellCompression: C
   }
   const real = k.real?.image;
   if (real && real.kind !== 'xen' && real.kind !== 'kconfig' && k.realArch === arch) {
-    const realFormat: Format | undefined = real.kind === 'bzImage' ? 'bzImage' : real.kind === 'elf' ? 'vmlinux' : real.kind === 'gzip-elf' ? 'vmlinux.gz' : undefined;
+    const realFormat: Format | undefined =
+      real.kind === 'bzImage' ? 'bzImage' : real.kind === 'elf' ? 'vmlinux' : real.kind === 'gzip-elf' ? 'vmlinux.gz' : undefined;
     const realCompression = real.bzImage?.compression;
     // A bzImage older than protocol 2.08 has no payload fields: its compression cannot be
     // told, so the file stands for every compression of the cell.
-    if (realFormat === format && (format !== 'bzImage' || realCompression === (compression ?? 'gzip') || realCompression === 'unknown')) return { info: real, modelled: false };
+    if (realFormat === format && (format !== 'bzImage' || realCompression === (compression ?? 'gzip') || realCompression === 'unknown'))
+      return { info: real, modelled: false };
     const elf = real.elf ?? real.bzImage?.payload;
     if (elf) {
       const what = realFormat === 'bzImage' ? `a ${realCompression} bzImage` : realFormat;
-      return { info: shape(k, format, compression, elf), modelled: true, note: `${real.path ?? 'the real image'} is ${what}; this cell models the same kernel rebuilt as ${format === 'bzImage' ? `a ${compression ?? 'gzip'} bzImage` : format}` };
+      return {
+        info: shape(k, format, compression, elf),
+        modelled: true,
+        note: `${real.path ?? 'the real image'} is ${what}; this cell models the same kernel rebuilt as ${format === 'bzImage' ? `a ${compression ?? 'gzip'} bzImage` : format}`,
+      };
     }
   }
   const elf = describeElf(k, arch, cfg);
@@ -109,6 +146,12 @@ function shape(k: KernelModel, format: Format, compression: Compression | undefi
     ...base,
     kind: 'bzImage',
     elf: hasPayload ? elf : undefined,
-    bzImage: { protocol, setupSects: 0, compression: compression ?? 'gzip', payload: hasPayload ? elf : undefined, kernelVersion: k.release },
+    bzImage: {
+      protocol,
+      setupSects: 0,
+      compression: compression ?? 'gzip',
+      payload: hasPayload ? elf : undefined,
+      kernelVersion: k.release,
+    },
   };
 }

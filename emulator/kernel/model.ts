@@ -40,10 +40,16 @@ export class KernelModel {
     this.pvops = knowledge.trees[profile.tree as keyof typeof knowledge.trees]?.pvops ?? true;
     const suffix = profile.tree === 'xen' ? '-xen' : profile.tree === 'tip' ? '-tip' : '';
     this.release = real?.image?.linuxRelease ?? `${profile.version}${suffix}`;
-    this.displayName = profile.tree === 'mainline' || profile.tree === 'distro' ? `Linux ${profile.version}` : profile.tree === 'xen.git' ? `Linux ${profile.version} (xen.git)` : `Linux ${this.release}`;
+    this.displayName =
+      profile.tree === 'mainline' || profile.tree === 'distro'
+        ? `Linux ${profile.version}`
+        : profile.tree === 'xen.git'
+          ? `Linux ${profile.version} (xen.git)`
+          : `Linux ${this.release}`;
     const machine = real?.image?.elf?.machine ?? real?.image?.bzImage?.payload?.machine;
     if (real?.image || real?.config) {
-      this.realArch = machine === 'x86' ? (real?.config?.X86_PAE === 'y' ? 'x86_32-pae' : 'x86_32') : machine === 'ia64' ? 'ia64' : 'x86_64';
+      this.realArch =
+        machine === 'x86' ? (real?.config?.X86_PAE === 'y' ? 'x86_32-pae' : 'x86_32') : machine === 'ia64' ? 'ia64' : 'x86_64';
     }
   }
 

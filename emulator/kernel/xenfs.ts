@@ -34,7 +34,12 @@ export class XenFs implements Driver {
       module: g.config.value('XENFS') === 'm' ? 'xenfs' : undefined,
       mount: (at) => this.mount(at),
     });
-    g.registerModule('xenfs', 'XENFS', () => {}, () => {});
+    g.registerModule(
+      'xenfs',
+      'XENFS',
+      () => {},
+      () => {},
+    );
   }
 
   private mount(at: string): void {
@@ -42,7 +47,10 @@ export class XenFs implements Driver {
     // /proc is procfs: nobody can mkdir there, so /proc/xen exists only as the kernel's mount point.
     if (at.startsWith('/proc/') && !this.g.dirs.has(at)) {
       const w = this.g.config.whyOff('XEN_COMPAT_XENFS');
-      throw new Refusal(`mount: mount point ${at} does not exist: /proc/xen needs CONFIG_XEN_COMPAT_XENFS: ${w.reason}`, [...w.facts, WIKI_XENFS]);
+      throw new Refusal(`mount: mount point ${at} does not exist: /proc/xen needs CONFIG_XEN_COMPAT_XENFS: ${w.reason}`, [
+        ...w.facts,
+        WIKI_XENFS,
+      ]);
     }
     const dom0 = this.g.env.role === 'dom0';
     const files = ['xenbus'];
@@ -71,7 +79,10 @@ export class XenFs implements Driver {
       }
     }
     if (!this.mounted) {
-      return { reason: `/proc/xen is an empty mount point until xenfs is mounted on it: add \`${FSTAB_LINE}\` to /etc/fstab (or mount -t xenfs xenfs /proc/xen)`, facts: [xenfs.fact, WIKI_XENFS] };
+      return {
+        reason: `/proc/xen is an empty mount point until xenfs is mounted on it: add \`${FSTAB_LINE}\` to /etc/fstab (or mount -t xenfs xenfs /proc/xen)`,
+        facts: [xenfs.fact, WIKI_XENFS],
+      };
     }
     if (path.endsWith('/capabilities')) {
       const c = k.cap('linux.xenfs.capabilities');

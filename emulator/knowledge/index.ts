@@ -68,7 +68,6 @@ const LinuxFile = z
   })
   .strict();
 
-
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
 function load<T extends z.ZodType>(file: string, schema: T): z.infer<T> {
@@ -152,7 +151,9 @@ export function lookup(table: Map<string, CapEntry[]>, id: string, v: Version, t
     const e = mine[i]!;
     if (holds(e, v)) return { has: e.value !== false, value: e.value, fact: factOf(e) };
   }
-  const later = mine.filter((e) => e.since !== undefined && compareVersions(v, e.since) < 0).sort((a, b) => compareVersions(a.since!, b.since!));
+  const later = mine
+    .filter((e) => e.since !== undefined && compareVersions(v, e.since) < 0)
+    .sort((a, b) => compareVersions(a.since!, b.since!));
   const explain = later[0] ?? mine[mine.length - 1] ?? entries[0]!;
   return { has: false, value: undefined, fact: factOf(explain) };
 }

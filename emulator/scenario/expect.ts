@@ -8,10 +8,13 @@ export function check(expect: Expect, value: string | undefined): string | undef
     if (expect.exists && value === undefined) return 'expected it to exist, but it does not';
     if (!expect.exists && value !== undefined) return `expected it not to exist, saw ${shown}`;
   }
-  if (expect.equals !== undefined && (value === undefined || value.trim() !== String(expect.equals))) return `expected ${JSON.stringify(String(expect.equals))}, saw ${shown}`;
-  if (expect.matches !== undefined && (value === undefined || !new RegExp(expect.matches).test(value))) return `expected a match for /${expect.matches}/, saw ${shown}`;
-  if (expect.contains !== undefined && (value === undefined || !value.includes(expect.contains))) return `expected it to contain ${JSON.stringify(expect.contains)}, saw ${shown}`;
-  if (expect.absent !== undefined && value !== undefined && value.includes(expect.absent)) return `expected no ${JSON.stringify(expect.absent)}, but it is there`;
+  if (expect.equals !== undefined && (value === undefined || value.trim() !== String(expect.equals)))
+    return `expected ${JSON.stringify(String(expect.equals))}, saw ${shown}`;
+  if (expect.matches !== undefined && (value === undefined || !new RegExp(expect.matches).test(value)))
+    return `expected a match for /${expect.matches}/, saw ${shown}`;
+  if (expect.contains !== undefined && (value === undefined || !value.includes(expect.contains)))
+    return `expected it to contain ${JSON.stringify(expect.contains)}, saw ${shown}`;
+  if (expect.absent && value?.includes(expect.absent)) return `expected no ${JSON.stringify(expect.absent)}, but it is there`;
   const n = value === undefined ? NaN : Number(value.trim());
   if (expect.atLeast !== undefined && !(n >= expect.atLeast)) return `expected at least ${expect.atLeast}, saw ${shown}`;
   if (expect.atMost !== undefined && !(n <= expect.atMost)) return `expected at most ${expect.atMost}, saw ${shown}`;
@@ -56,7 +59,10 @@ function substituteAll<T>(value: T, vars: Record<string, string>, axes: Record<s
     if (!value.includes('${')) return value;
     return value.replace(/\$\{(axes\.)?([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, ax: string | undefined, name: string) => {
       const v = ax ? axes[name] : vars[name];
-      if (v === undefined) throw new SubstitutionError(`${whole} is not defined${ax ? ` (the cell has no axis ${name})` : ' (no earlier step stored it with `as`)'}`);
+      if (v === undefined)
+        throw new SubstitutionError(
+          `${whole} is not defined${ax ? ` (the cell has no axis ${name})` : ' (no earlier step stored it with `as`)'}`,
+        );
       return v;
     }) as T;
   }

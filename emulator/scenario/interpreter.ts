@@ -20,7 +20,9 @@ function titleOf(step: Step, args: unknown): string {
   if (step.title) return step.title;
   if (args === null || args === undefined) return step.action;
   if (typeof args === 'string') return `${step.action} ${args}`;
-  return `${step.action} ${Object.entries(args as Args).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+  return `${step.action} ${Object.entries(args as Args)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ')}`;
 }
 
 function needGuest(p: Platform, step: Step) {
@@ -34,7 +36,8 @@ function needXen(p: Platform, what: string) {
 }
 
 function onDom0(p: Platform, step: Step): void {
-  if (step.on === 'dom0' && p.setup.role === 'domU') throw new Refusal('steps `on: dom0` of a domU cell are not modelled by the emulator (the host dom0 is implicit)', []);
+  if (step.on === 'dom0' && p.setup.role === 'domU')
+    throw new Refusal('steps `on: dom0` of a domU cell are not modelled by the emulator (the host dom0 is implicit)', []);
 }
 
 /** Execute one step; returns the value it produced (for `read`, the consoles). */
@@ -61,7 +64,8 @@ function execute(p: Platform, step: Step, args: unknown): string | undefined {
     case 'attach-device':
     case 'detach-device': {
       const ts = needXen(p, step.action);
-      if (p.setup.role !== 'domU') throw new Refusal(`${step.action}: the emulator hot-plugs PV devices into a domU; this cell's domain is dom0`, []);
+      if (p.setup.role !== 'domU')
+        throw new Refusal(`${step.action}: the emulator hot-plugs PV devices into a domU; this cell's domain is dom0`, []);
       if (step.action === 'attach-device') ts.attach(p.domid, a.kind as 'vbd' | 'vif', a.vdev as string | undefined);
       else ts.detach(p.domid, a.kind as 'vbd' | 'vif', a.vdev as string | undefined, Boolean(a.force));
       return undefined;
@@ -129,13 +133,25 @@ export function interpret(setup: CellSetup, steps: readonly Step[], axes: Record
       const ex = step.expect ? substitute(step.expect, vars, axes) : undefined;
       if (refused) {
         if ((ex?.refused || ex?.mayRefuse) && refused.kind !== 'skipped') {
-          results.push({ action: step.action, title, status: 'passed', detail: `${ex.refused ? 'refused as expected' : 'refused'}: ${refused.reason}`, durationMs: 0 });
+          results.push({
+            action: step.action,
+            title,
+            status: 'passed',
+            detail: `${ex.refused ? 'refused as expected' : 'refused'}: ${refused.reason}`,
+            durationMs: 0,
+          });
           continue;
         }
         outcome = refused.kind;
         reason = refused.reason;
         facts = refused.facts;
-        results.push({ action: step.action, title, status: refused.kind === 'skipped' ? 'skipped' : 'failed', detail: refused.reason, durationMs: 0 });
+        results.push({
+          action: step.action,
+          title,
+          status: refused.kind === 'skipped' ? 'skipped' : 'failed',
+          detail: refused.reason,
+          durationMs: 0,
+        });
         break;
       }
       if (ex?.refused) {
@@ -156,14 +172,21 @@ export function interpret(setup: CellSetup, steps: readonly Step[], axes: Record
       if (problem) {
         outcome = 'unsupported';
         const path = step.action === 'read' ? (typeof args === 'string' ? args : ((args as Args).path as string)) : undefined;
-        const why = path && value === undefined && p.guest ? p.guest.explain(path) : path && p.guest ? p.guest.explainKnown(path) : undefined;
+        const why =
+          path && value === undefined && p.guest ? p.guest.explain(path) : path && p.guest ? p.guest.explainKnown(path) : undefined;
         const quirks = p.trace.quirks;
         reason = `${title}: ${problem}${why ? `; ${why.facts.length ? because(why.reason, ...why.facts) : why.reason}` : ''}${quirks.map((q) => `; ${because(q.reason, ...q.facts)}`).join('')}`;
         facts = [...(why?.facts ?? []), ...quirks.flatMap((q) => q.facts), ...p.trace.facts];
         results.push({ action: step.action, title, status: 'failed', detail: reason, durationMs: 0 });
         break;
       }
-      results.push({ action: step.action, title, status: 'passed', detail: value === undefined ? undefined : value.length > 120 ? `${value.slice(0, 120)}...` : value, durationMs: 0 });
+      results.push({
+        action: step.action,
+        title,
+        status: 'passed',
+        detail: value === undefined ? undefined : value.length > 120 ? `${value.slice(0, 120)}...` : value,
+        durationMs: 0,
+      });
     } catch (e) {
       outcome = 'broken';
       reason = `the emulator failed in step ${i + 1} (${title}): ${e instanceof Error ? e.message : String(e)}`;
@@ -176,10 +199,20 @@ export function interpret(setup: CellSetup, steps: readonly Step[], axes: Record
     results.push({ action: steps[j]!.action, title: steps[j]!.title ?? steps[j]!.action, status: 'skipped', durationMs: 0 });
   }
   // A cell that works names the backports it needed (Fedora 11's bzImage loader), none otherwise.
-  return { outcome, reason, facts: outcome === 'works' ? p.trace.backportsUsed() : dedupe(facts), steps: results, transcript: p.trace.transcript };
+  return {
+    outcome,
+    reason,
+    facts: outcome === 'works' ? p.trace.backportsUsed() : dedupe(facts),
+    steps: results,
+    transcript: p.trace.transcript,
+  };
 }
 
 function dedupe(facts: Fact[]): Fact[] {
   const seen = new Set<string>();
-  return facts.filter((f) => (seen.has(f.text) ? false : (seen.add(f.text), true)));
+  return facts.filter((f) => {
+    if (seen.has(f.text)) return false;
+    seen.add(f.text);
+    return true;
+  });
 }

@@ -59,7 +59,11 @@ export class Toolstack {
   }
 
   private failCreate(): void {
-    this.trace.line(this.cli === 'xl' ? 'libxl: error: libxl_dom.c: libxl__build_pv: xc_dom_parse_image failed' : "Error: (1, 'Internal error', 'xc_dom_parse_image failed')");
+    this.trace.line(
+      this.cli === 'xl'
+        ? 'libxl: error: libxl_dom.c: libxl__build_pv: xc_dom_parse_image failed'
+        : "Error: (1, 'Internal error', 'xc_dom_parse_image failed')",
+    );
   }
 
   /** Create a PV domU from `image`, or refuse as libxc would. */
@@ -84,7 +88,10 @@ export class Toolstack {
       if (bz.protocol < String(min.value)) {
         this.libxcError('xc_dom_find_loader', 'no loader found');
         this.failCreate();
-        t.refuse(`the ${b.name} tools cannot load ${kernelName}'s bzImage: its boot protocol is ${bz.protocol}, below ${min.value}`, min.fact);
+        t.refuse(
+          `the ${b.name} tools cannot load ${kernelName}'s bzImage: its boot protocol is ${bz.protocol}, below ${min.value}`,
+          min.fact,
+        );
       }
       const c = bz.compression === 'unknown' ? 'none' : bz.compression;
       const dec = b.cap(`tools.domu.payload.${c}`);
@@ -98,9 +105,23 @@ export class Toolstack {
       t.decide(b.cap('tools.domu.gunzip'));
     }
     if (!elf) return t.refuse(`${subject}: the image carries no ELF kernel`);
-    const meta = readGuestMetadata(b, elf, subject, 'tools.elf-notes', t, 'xc_linux_build: Not a Xen-ELF image: No __xen_guest section found.');
+    const meta = readGuestMetadata(
+      b,
+      elf,
+      subject,
+      'tools.elf-notes',
+      t,
+      'xc_linux_build: Not a Xen-ELF image: No __xen_guest section found.',
+    );
     const file = String(b.cap('tools.libxc.path').value ?? 'xc_dom_boot.c');
-    const host = hostFor(b, arch, meta.pae, subject, t, (type) => `xc: error: panic: ${file}:86: xc_dom_compat_check: guest type ${type} not supported by xen kernel, sorry: Invalid kernel`);
+    const host = hostFor(
+      b,
+      arch,
+      meta.pae,
+      subject,
+      t,
+      (type) => `xc: error: panic: ${file}:86: xc_dom_compat_check: guest type ${type} not supported by xen kernel, sorry: Invalid kernel`,
+    );
 
     const home = `/local/domain/${domid}`;
     this.store.transaction((tx) => {
@@ -132,8 +153,15 @@ export class Toolstack {
     t.line(`# ${this.cli} mem-set ${domid} ${Math.round(kib / 1024)}m`);
     const max = this.maxKiB.get(domid) ?? Infinity;
     if (kib > max) {
-      t.line(this.cli === 'xl' ? `libxl: error: libxl_mem.c:278:libxl_set_memory_target: Domain ${domid}:memory_dynamic_max must be less than or equal to memory_static_max` : 'Error: memory_dynamic_max must be less than or equal to memory_static_max');
-      t.refuse(`${this.cli} mem-set ${domid}: the target ${kib} KiB is above the domain's maximum ${max} KiB`, b.cap('tools.xl.maxmem').fact);
+      t.line(
+        this.cli === 'xl'
+          ? `libxl: error: libxl_mem.c:278:libxl_set_memory_target: Domain ${domid}:memory_dynamic_max must be less than or equal to memory_static_max`
+          : 'Error: memory_dynamic_max must be less than or equal to memory_static_max',
+      );
+      t.refuse(
+        `${this.cli} mem-set ${domid}: the target ${kib} KiB is above the domain's maximum ${max} KiB`,
+        b.cap('tools.xl.maxmem').fact,
+      );
     }
     if (this.cli === 'xm' && domid === 0 && dom0) this.xendDom0Stats(dom0);
     t.note(b.cap('tools.memory-target').fact);
@@ -151,9 +179,17 @@ export class Toolstack {
     t.line("Error: [Errno 2] No such file or directory: '/proc/xen/balloon'");
     if (sysfs.has) {
       const e = dom0.explain('/sys/devices/system/xen_memory/xen_memory0/info/current_kb');
-      t.refuse(`xend (${b.name}) cannot read dom0's balloon statistics from /proc/xen/balloon or sysfs: ${e.reason}`, sysfs.fact, ...e.facts);
+      t.refuse(
+        `xend (${b.name}) cannot read dom0's balloon statistics from /proc/xen/balloon or sysfs: ${e.reason}`,
+        sysfs.fact,
+        ...e.facts,
+      );
     }
-    t.refuse(`xend (${b.name}) cannot balloon a pv-ops dom0, which has no /proc/xen/balloon`, sysfs.fact, dom0.kernel.cap('linux.proc-xen-balloon').fact);
+    t.refuse(
+      `xend (${b.name}) cannot balloon a pv-ops dom0, which has no /proc/xen/balloon`,
+      sysfs.fact,
+      dom0.kernel.cap('linux.proc-xen-balloon').fact,
+    );
   }
 
   /** `xm vcpu-set` / `xl vcpu-set`: cpu/N/availability for every possible vCPU. */
@@ -185,7 +221,9 @@ export class Toolstack {
     this.ensure();
     const id = kind === 'vbd' ? String(vdevNumber(vdev ?? 'xvdb')) : String(this.nextVif.get(domid) ?? 0);
     if (kind === 'vif') this.nextVif.set(domid, Number(id) + 1);
-    this.trace.line(`# ${this.cli} ${kind === 'vbd' ? 'block-attach' : 'network-attach'} ${domid}${kind === 'vbd' ? ` file:/var/lib/xen/${vdev ?? 'xvdb'}.img ${vdev ?? 'xvdb'} w` : ''}`);
+    this.trace.line(
+      `# ${this.cli} ${kind === 'vbd' ? 'block-attach' : 'network-attach'} ${domid}${kind === 'vbd' ? ` file:/var/lib/xen/${vdev ?? 'xvdb'}.img ${vdev ?? 'xvdb'} w` : ''}`,
+    );
     const be = `/local/domain/0/backend/${kind}/${domid}/${id}`;
     const fe = `/local/domain/${domid}/device/${kind}/${id}`;
     startBackend(this.store, this.grants, be, fe);
@@ -206,7 +244,9 @@ export class Toolstack {
     const id = kind === 'vbd' ? String(vdevNumber(vdev ?? 'xvdb')) : String(Math.max(0, (this.nextVif.get(domid) ?? 1) - 1));
     const be = `/local/domain/0/backend/${kind}/${domid}/${id}`;
     const fe = `/local/domain/${domid}/device/${kind}/${id}`;
-    this.trace.line(`# ${this.cli} ${kind === 'vbd' ? 'block-detach' : 'network-detach'} ${domid} ${kind === 'vbd' ? (vdev ?? 'xvdb') : id}${force ? ' --force' : ''}`);
+    this.trace.line(
+      `# ${this.cli} ${kind === 'vbd' ? 'block-detach' : 'network-detach'} ${domid} ${kind === 'vbd' ? (vdev ?? 'xvdb') : id}${force ? ' --force' : ''}`,
+    );
     if (!this.store.exists(be)) this.trace.refuse(`${this.cli}: ${kind} ${vdev ?? id} is not attached to domain ${domid}`);
     if (force) forceBackendDown(this.store, this.grants, fe);
     else {

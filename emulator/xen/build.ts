@@ -34,7 +34,8 @@ export class XenBuild {
     readonly real?: { hypervisor?: HypervisorInfo; imagePath?: string; config?: Record<string, string>; configPath?: string },
   ) {
     const preset = profile.preset ? knowledge.builds[profile.preset] : undefined;
-    if (profile.preset && !preset) throw new XenBuildError(`unknown Xen preset "${profile.preset}"; known: ${Object.keys(knowledge.builds).join(', ')}`);
+    if (profile.preset && !preset)
+      throw new XenBuildError(`unknown Xen preset "${profile.preset}"; known: ${Object.keys(knowledge.builds).join(', ')}`);
     this.preset = preset;
     const versionText = profile.version ?? preset?.version;
     if (!versionText) throw new XenBuildError(`Xen profile "${id}" has neither version nor preset`);
@@ -55,25 +56,45 @@ export class XenBuild {
     // Debug: the profile says so, else the real hypervisor's .config or image.
     const realDebug = real?.config ? real.config.DEBUG === 'y' : real?.hypervisor?.debug;
     this.debug = profile.debug ?? realDebug ?? false;
-    this.debugFact = profile.debug !== undefined
-      ? { text: `${this.name} is a ${this.debug ? 'debug' : 'release'} build (debug: ${this.debug} in the profile)`, source: `profile ${id}`, verified: true }
-      : realDebug !== undefined
-        ? { text: `${this.name} is a ${this.debug ? 'debug' : 'release'} build (${real?.config ? `${this.debug ? 'CONFIG_DEBUG=y' : '# CONFIG_DEBUG is not set'}` : 'image marker'})`, source: real?.configPath ?? real?.imagePath ?? 'the hypervisor image', verified: true }
-        : { text: `${this.name} is a release build (release tags ship debug=n)`, source: 'Config.mk / xen/Kconfig.debug at the release tag', verified: true };
+    this.debugFact =
+      profile.debug !== undefined
+        ? {
+            text: `${this.name} is a ${this.debug ? 'debug' : 'release'} build (debug: ${this.debug} in the profile)`,
+            source: `profile ${id}`,
+            verified: true,
+          }
+        : realDebug !== undefined
+          ? {
+              text: `${this.name} is a ${this.debug ? 'debug' : 'release'} build (${real?.config ? `${this.debug ? 'CONFIG_DEBUG=y' : '# CONFIG_DEBUG is not set'}` : 'image marker'})`,
+              source: real?.configPath ?? real?.imagePath ?? 'the hypervisor image',
+              verified: true,
+            }
+          : {
+              text: `${this.name} is a release build (release tags ship debug=n)`,
+              source: 'Config.mk / xen/Kconfig.debug at the release tag',
+              verified: true,
+            };
 
     const pv32 = profile.build?.pv32 ?? preset?.build?.pv32 ?? (real?.config ? real.config.PV32 === 'y' : undefined);
     if (pv32 !== undefined) {
       const opt = this.cap('hv.pv32.optional');
       if (!opt.has && pv32 === false) throw new XenBuildError(`Xen ${versionText} has no pv32 build option: ${opt.fact.text}`);
       this.pv32 = opt.has ? pv32 : undefined;
-      this.pv32Fact = pv32 === false
-        ? { text: `${this.name} is built without 32-bit PV support (# CONFIG_PV32 is not set)`, source: real?.configPath ?? preset?.source ?? `profile ${id}`, verified: true }
-        : undefined;
+      this.pv32Fact =
+        pv32 === false
+          ? {
+              text: `${this.name} is built without 32-bit PV support (# CONFIG_PV32 is not set)`,
+              source: real?.configPath ?? preset?.source ?? `profile ${id}`,
+              verified: true,
+            }
+          : undefined;
     }
 
     const xendDefault = this.cap('tools.xend-default');
     this.toolstack = profile.toolstack ?? (xendDefault.has ? 'xend' : 'xl');
-    this.toolstackFact = profile.toolstack ? { text: `the profile selects ${profile.toolstack}`, source: `profile ${id}`, verified: true } : xendDefault.fact;
+    this.toolstackFact = profile.toolstack
+      ? { text: `the profile selects ${profile.toolstack}`, source: `profile ${id}`, verified: true }
+      : xendDefault.fact;
     this.cmdline = profile.cmdline ?? '';
     this.dom0Kernel = profile.dom0 ?? preset?.dom0;
   }
@@ -89,7 +110,11 @@ export class XenBuild {
     this.backports.set(id, {
       has: true,
       value: upstream?.value ?? true,
-      fact: { text: `${this.name} carries a backport of ${id}${upstream ? `: ${upstream.fact.text}` : ''}`, source: upstream ? `${source}; ${upstream.fact.source}` : source, verified: true },
+      fact: {
+        text: `${this.name} carries a backport of ${id}${upstream ? `: ${upstream.fact.text}` : ''}`,
+        source: upstream ? `${source}; ${upstream.fact.source}` : source,
+        verified: true,
+      },
       backport: true,
     });
     for (const companion of introduced?.brings ?? []) this.backport(companion, `${source} (with ${id})`);

@@ -27,7 +27,14 @@ function x86_64Caps(build: XenBuild): string[] {
  * deciding facts) when no flavour of this build can run it. `compatLine` is the error the
  * caller prints when the x86_64 hypervisor turns a 32-bit guest away.
  */
-export function hostFor(build: XenBuild, arch: Arch, pae: PaeMode, subject: string, trace: Trace, compatLine: (guestType: string) => string): Host {
+export function hostFor(
+  build: XenBuild,
+  arch: Arch,
+  pae: PaeMode,
+  subject: string,
+  trace: Trace,
+  compatLine: (guestType: string) => string,
+): Host {
   if (arch === 'ia64') {
     const ia64 = build.cap('hv.ia64');
     if (!trace.decide(ia64)) trace.refuse(`${subject}: ${build.name} does not run on ia64`, ia64.fact);

@@ -38,7 +38,9 @@ export class Hypervisor {
   banner(): void {
     const b = this.build;
     const built = b.real?.hypervisor?.build;
-    this.log(`(XEN) Xen version ${b.fullVersion} (${built?.by ?? 'xen'}) (${built?.compiler ?? 'gcc'}) debug=${b.debug ? 'y' : 'n'}${built?.date ? ` ${built.date}` : ''}`);
+    this.log(
+      `(XEN) Xen version ${b.fullVersion} (${built?.by ?? 'xen'}) (${built?.compiler ?? 'gcc'}) debug=${b.debug ? 'y' : 'n'}${built?.date ? ` ${built.date}` : ''}`,
+    );
     this.log(`(XEN) Command line: ${this.opts.raw}`);
     const guest = this.guestLoglvl();
     this.log(`(XEN) Std. Loglevel: ${this.opts.loglvl ?? (b.debug ? 'All' : 'Errors and warnings')}`);
@@ -76,10 +78,14 @@ export class Hypervisor {
       const min = b.cap('hv.dom0.bzimage.protocol');
       t.decide(min);
       t.note(min.fact);
-      if (typeof min.value !== 'string') throw new Error(`the bzImage protocol minimum of ${b.name} is not a version (${String(min.value)})`);
+      if (typeof min.value !== 'string')
+        throw new Error(`the bzImage protocol minimum of ${b.name} is not a version (${String(min.value)})`);
       if (compareVersions(bz.protocol, min.value) < 0) {
         this.panic('Could not set up DOM0 guest OS');
-        t.refuse(`${b.name} cannot load ${kernelName}'s bzImage as dom0: its boot protocol is ${bz.protocol}, below ${min.value}`, min.fact);
+        t.refuse(
+          `${b.name} cannot load ${kernelName}'s bzImage as dom0: its boot protocol is ${bz.protocol}, below ${min.value}`,
+          min.fact,
+        );
       }
       const c = bz.compression === 'unknown' ? 'unknown' : bz.compression;
       const dec = b.cap(`hv.dom0.payload.${c === 'unknown' ? 'none' : c}`);
@@ -97,7 +103,14 @@ export class Hypervisor {
       this.panic('Could not set up DOM0 guest OS');
       return t.refuse(`${subject}: the image carries no ELF kernel`);
     }
-    const meta = readGuestMetadata(b, elf, subject, 'hv.elf-notes', t, '(XEN) ERROR: Xen will only load images built for the generic loader or Linux images');
+    const meta = readGuestMetadata(
+      b,
+      elf,
+      subject,
+      'hv.elf-notes',
+      t,
+      '(XEN) ERROR: Xen will only load images built for the generic loader or Linux images',
+    );
     const host = hostFor(b, arch, meta.pae, subject, t, () => '(XEN) Mismatch between Xen and DOM0 kernel');
     if (meta.supportedFeatures !== undefined) {
       const check = b.cap('hv.dom0.supported-features-check');
@@ -108,7 +121,9 @@ export class Hypervisor {
       }
     }
     const bits = elf.class === 64 ? '64-bit' : '32-bit';
-    this.log(`(XEN)  Xen  kernel: ${host.arch === 'x86_64' ? '64-bit, lsb, compat32' : host.arch === 'ia64' ? '64-bit, lsb' : '32-bit, lsb'}`);
+    this.log(
+      `(XEN)  Xen  kernel: ${host.arch === 'x86_64' ? '64-bit, lsb, compat32' : host.arch === 'ia64' ? '64-bit, lsb' : '32-bit, lsb'}`,
+    );
     this.log(`(XEN)  Dom0 kernel: ${bits}${meta.pae && meta.pae !== 'no' ? ', PAE' : ''}, lsb, paddr 0x1000000 -> 0x2c00000`);
     const maxVcpus = this.opts.dom0MaxVcpus ?? 2;
     this.log(`(XEN) Dom0 has maximum ${maxVcpus} VCPUs`);

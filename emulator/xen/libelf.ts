@@ -19,7 +19,14 @@ export interface GuestMetadata {
  * `who` words the refusal ("Xen 3.0.2 cannot boot ..." vs "the Xen 3.0.2 domain builder").
  * Returns what the loader learnt, or refuses with the deciding fact.
  */
-export function readGuestMetadata(build: XenBuild, elf: ElfInfo, subject: string, capId: 'hv.elf-notes' | 'tools.elf-notes', trace: Trace, errorLine: string): GuestMetadata {
+export function readGuestMetadata(
+  build: XenBuild,
+  elf: ElfInfo,
+  subject: string,
+  capId: 'hv.elf-notes' | 'tools.elf-notes',
+  trace: Trace,
+  errorLine: string,
+): GuestMetadata {
   const notesCap = build.cap(capId);
   if (elf.xenNotes && trace.decide(notesCap)) {
     const n = elf.xenNotes;
@@ -28,7 +35,19 @@ export function readGuestMetadata(build: XenBuild, elf: ElfInfo, subject: string
   if (elf.xenGuest) {
     trace.decide(build.cap('hv.xen-guest-section'));
     const pae = elf.xenGuest.fields.PAE;
-    return { via: '__xen_guest', pae: pae === undefined ? undefined : pae.startsWith('yes') ? (pae.includes('extended-cr3') ? 'extended-cr3' : 'yes') : pae === 'bimodal' ? 'bimodal' : 'no' };
+    return {
+      via: '__xen_guest',
+      pae:
+        pae === undefined
+          ? undefined
+          : pae.startsWith('yes')
+            ? pae.includes('extended-cr3')
+              ? 'extended-cr3'
+              : 'yes'
+            : pae === 'bimodal'
+              ? 'bimodal'
+              : 'no',
+    };
   }
   trace.line(errorLine);
   if (elf.xenNotes) trace.refuse(`${subject}: the kernel has Xen ELF notes but no __xen_guest section`, notesCap.fact);

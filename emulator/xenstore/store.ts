@@ -13,7 +13,10 @@ interface Watch {
 }
 
 export class XenStoreError extends Error {
-  constructor(readonly errno: 'ENOENT' | 'EINVAL' | 'EAGAIN', path: string) {
+  constructor(
+    readonly errno: 'ENOENT' | 'EINVAL' | 'EAGAIN',
+    path: string,
+  ) {
     super(`xenstore ${errno}: ${path}`);
   }
 }
@@ -147,7 +150,8 @@ export class XenStore {
         const watches = this.watches;
         for (let i = 0, n = watches.length; i < n; i++) {
           const w = watches[i]!;
-          if (path === w.path || (path.startsWith(w.path) && (w.path === '/' || path.charCodeAt(w.path.length) === 47))) w.cb(path, w.token);
+          if (path === w.path || (path.startsWith(w.path) && (w.path === '/' || path.charCodeAt(w.path.length) === 47)))
+            w.cb(path, w.token);
         }
       }
     } finally {

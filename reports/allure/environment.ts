@@ -14,7 +14,7 @@ export function environmentProperties(run: RunInfo, axes: AxisInfo): string {
     ['node', process.version],
     ...axes.map((a) => [`axis.${a.name}`, a.values.map((v) => v.id).join(', ')] as [string, string]),
   ];
-  return entries.map(([k, v]) => `${escapeKey(k)} = ${escapeValue(v)}`).join('\n') + '\n';
+  return `${entries.map(([k, v]) => `${escapeKey(k)} = ${escapeValue(v)}`).join('\n')}\n`;
 }
 
 // java.util.Properties escaping (Allure reads the file with it): keys escape separators, both escape

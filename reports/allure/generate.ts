@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { swapDir } from './sink.ts';
 
-export const JAVA_HINT = 'Allure needs Java 8 or later (a JRE). Install one, e.g. `apt-get install default-jre-headless` on Debian/Ubuntu, or set JAVA_HOME.';
+export const JAVA_HINT =
+  'Allure needs Java 8 or later (a JRE). Install one, e.g. `apt-get install default-jre-headless` on Debian/Ubuntu, or set JAVA_HOME.';
 
 /** `java -version` (through JAVA_HOME when set, as allure's own script does). */
 export function javaVersion(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -21,7 +22,10 @@ export function allureBin(): string {
 }
 
 async function exists(p: string): Promise<boolean> {
-  return stat(p).then(() => true, () => false);
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 function runAllure(args: string[], log: (line: string) => void): Promise<void> {

@@ -30,11 +30,23 @@ const status = (s: string) => s as Status;
  * testCaseId are the md5 of the cell id, so that each cell is its own test with its own
  * history; every axis is also a parameter, which Allure shows and groups by.
  */
-export function allureCell(cell: CellResult, transcript: readonly string[], label: AxisLabels, times: { start: number; stop: number }): AllureCell {
+export function allureCell(
+  cell: CellResult,
+  transcript: readonly string[],
+  label: AxisLabels,
+  times: { start: number; stop: number },
+): AllureCell {
   const uuid = randomUUID();
   const xen = cell.axes.xen;
   const where = xen ? `on ${label('xen', xen)}` : 'native (no Xen)';
-  const what = [cell.axes.kernel ? label('kernel', cell.axes.kernel) : undefined, imageOf(cell) || undefined, cell.axes.arch, cell.axes.role].filter(Boolean).join(' · ');
+  const what = [
+    cell.axes.kernel ? label('kernel', cell.axes.kernel) : undefined,
+    imageOf(cell) || undefined,
+    cell.axes.arch,
+    cell.axes.role,
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const labels: Label[] = [
     { name: 'epic', value: cell.feature },
     { name: 'feature', value: cell.scenario },
@@ -80,7 +92,10 @@ export function allureCell(cell: CellResult, transcript: readonly string[], labe
   }
 
   const category = categoryOf(cell);
-  const message = cell.reason || cell.status !== 'passed' ? oneLine(`${messagePrefix(category)}${cell.reason ?? `outcome ${cell.outcome}, expected ${cell.expected}`}`) : undefined;
+  const message =
+    cell.reason || cell.status !== 'passed'
+      ? oneLine(`${messagePrefix(category)}${cell.reason ?? `outcome ${cell.outcome}, expected ${cell.expected}`}`)
+      : undefined;
 
   const stepTime = { t: times.start };
   const steps: StepResult[] = cell.steps.map((s) => {
@@ -153,9 +168,14 @@ function traceOf(cell: CellResult): string {
 function descriptionOf(cell: CellResult): string {
   // CommonMark: backslash-escape what could start markup, raw HTML (<, >) and entities (&) included.
   const md = (s: string) => s.replace(/([\\`*_[\]<>&|!#])/g, '\\$1');
-  const parts = [`**Outcome:** ${cell.outcome} · **expected:** ${cell.expected} (from ${md(cell.expectedFrom)}) · **verdict:** ${cell.status}${cell.flaky ? ` (flaky: passed on attempt ${cell.attempts})` : ''}`];
+  const parts = [
+    `**Outcome:** ${cell.outcome} · **expected:** ${cell.expected} (from ${md(cell.expectedFrom)}) · **verdict:** ${cell.status}${cell.flaky ? ` (flaky: passed on attempt ${cell.attempts})` : ''}`,
+  ];
   if (cell.reason) parts.push(`**Reason:** ${md(cell.reason)}`);
-  if (cell.facts.length) parts.push(['**Facts:**', ...cell.facts.map((f) => `- ${md(f.text)} (source: ${md(f.source)}${f.verified ? '' : ', unverified'})`)].join('\n'));
+  if (cell.facts.length)
+    parts.push(
+      ['**Facts:**', ...cell.facts.map((f) => `- ${md(f.text)} (source: ${md(f.source)}${f.verified ? '' : ', unverified'})`)].join('\n'),
+    );
   parts.push(`**Run it alone:**\n\n    ${cell.reproducer}`);
   return parts.join('\n\n');
 }

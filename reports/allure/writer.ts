@@ -17,7 +17,10 @@ export class AllureResultsWriter {
   private label: AxisLabels;
   /** Attachment names are content hashes: each is written once however many cells share it. */
   private written = new Set<string>();
-  constructor(readonly dir: string, axes: AxisInfo) {
+  constructor(
+    readonly dir: string,
+    axes: AxisInfo,
+  ) {
     mkdirSync(dir, { recursive: true });
     this.label = axisLabels(axes);
   }

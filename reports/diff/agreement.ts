@@ -63,8 +63,12 @@ export function renderAgreement(r: AgreementReport, aName: string, bName: string
   if (r.disagreements.length) {
     lines.push('', `Disagreements (each is a bug in one of the two): ${r.disagreements.length}`);
     for (const d of r.disagreements) {
-      lines.push(`  ${d.id}`, `      ${aName}: ${d.a.outcome}${d.a.reason ? `: ${d.a.reason}` : ''}`, `      ${bName}: ${d.b.outcome}${d.b.reason ? `: ${d.b.reason}` : ''}`);
+      lines.push(
+        `  ${d.id}`,
+        `      ${aName}: ${d.a.outcome}${d.a.reason ? `: ${d.a.reason}` : ''}`,
+        `      ${bName}: ${d.b.outcome}${d.b.reason ? `: ${d.b.reason}` : ''}`,
+      );
     }
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

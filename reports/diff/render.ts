@@ -24,9 +24,12 @@ export function renderDiff(d: DiffReport, oldName: string, newName: string, limi
     for (const e of entries.slice(0, limit)) {
       const was = e.old ? `${e.old.outcome}/${e.old.status}` : '';
       const now = e.new ? `${e.new.outcome}/${e.new.status}` : '';
-      lines.push(`  ${e.id}`, `      ${was && now ? `${was} -> ${now}` : was || now}${(e.new ?? e.old)?.reason ? `: ${(e.new ?? e.old)!.reason}` : ''}`);
+      lines.push(
+        `  ${e.id}`,
+        `      ${was && now ? `${was} -> ${now}` : was || now}${(e.new ?? e.old)?.reason ? `: ${(e.new ?? e.old)!.reason}` : ''}`,
+      );
     }
     if (entries.length > limit) lines.push(`  ...and ${entries.length - limit} more (use --json for all)`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

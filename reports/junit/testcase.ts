@@ -24,7 +24,10 @@ export function testcaseXml(cell: CellResult): string {
     ...cell.facts.map((f) => `fact:     ${f.text} [${f.source}]`),
     `rerun:    ${cell.reproducer}`,
   ].join('\n');
-  if (cell.status === 'failed') body.push(`    <failure message="${xmlAttr(message)}" type="${xmlAttr(`${cell.outcome}-expected-${cell.expected}`)}">${xmlBody(details)}</failure>`);
+  if (cell.status === 'failed')
+    body.push(
+      `    <failure message="${xmlAttr(message)}" type="${xmlAttr(`${cell.outcome}-expected-${cell.expected}`)}">${xmlBody(details)}</failure>`,
+    );
   else if (cell.status === 'broken') body.push(`    <error message="${xmlAttr(message)}" type="broken">${xmlBody(details)}</error>`);
   else if (cell.status === 'skipped') body.push(`    <skipped message="${xmlAttr(message)}"/>`);
   if (cell.flaky) body.push(`    <properties><property name="flaky" value="passed on attempt ${cell.attempts}"/></properties>`);

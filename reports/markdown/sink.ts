@@ -11,7 +11,10 @@ import { renderSummary, SummaryCollector } from './summary.ts';
  */
 export class MarkdownSummarySink implements ResultSink {
   private collector = new SummaryCollector();
-  constructor(private readonly outDir: string, private readonly env: NodeJS.ProcessEnv = process.env) {}
+  constructor(
+    private readonly outDir: string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
   async begin(): Promise<void> {}
   async add(cell: CellResult): Promise<void> {
     this.collector.add(cell);

@@ -14,7 +14,12 @@ export interface SummaryInput {
   byCategory: Partial<Record<Category, number>>;
 }
 
-const cellText = (s: string) => s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const cellText = (s: string) =>
+  s
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 
 /** GitHub-flavoured Markdown: counts, failures by category, the first failing cells with reasons. */
 export function renderSummary(input: SummaryInput): string {
@@ -31,17 +36,26 @@ export function renderSummary(input: SummaryInput): string {
   ];
   const cats = (Object.keys(CATEGORIES) as Category[]).filter((c) => input.byCategory[c]);
   if (cats.length) {
-    lines.push('', '### Why', '', '| category | cells |', '|---|---:|', ...cats.map((c) => `| ${CATEGORIES[c]} | ${input.byCategory[c]} |`));
+    lines.push(
+      '',
+      '### Why',
+      '',
+      '| category | cells |',
+      '|---|---:|',
+      ...cats.map((c) => `| ${CATEGORIES[c]} | ${input.byCategory[c]} |`),
+    );
   }
   if (input.failures.length) {
     const order = Object.keys(CATEGORIES);
-    const shown = [...input.failures].sort((a, b) => order.indexOf(categoryOf(a) ?? 'other') - order.indexOf(categoryOf(b) ?? 'other') || (a.id < b.id ? -1 : 1)).slice(0, LISTED);
+    const shown = [...input.failures]
+      .sort((a, b) => order.indexOf(categoryOf(a) ?? 'other') - order.indexOf(categoryOf(b) ?? 'other') || (a.id < b.id ? -1 : 1))
+      .slice(0, LISTED);
     lines.push('', '### Cells not as expected', '', '| cell | outcome | expected | reason |', '|---|---|---|---|');
     for (const c of shown) lines.push(`| \`${cellText(c.id)}\` | ${c.outcome} | ${c.expected} | ${cellText(c.reason ?? '')} |`);
     const total = s.failed + s.broken;
     if (total > shown.length) lines.push('', `…and ${total - shown.length} more: see matrix.html or the Allure report.`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** Collects what renderSummary needs while cells stream by, holding at most LISTED failures. */

@@ -12,7 +12,21 @@ export const OUTCOMES = ['works', 'unsupported', 'broken', 'skipped'] as const;
 export const STATUSES = ['passed', 'failed', 'broken', 'skipped'] as const;
 
 /** Cell tuple positions after the axis value indices (one per axis, -1 when absent). */
-export const FIELDS = ['scenario', 'outcome', 'expected', 'status', 'reason', 'facts', 'steps', 'transcript', 'reproducer', 'durationMs', 'flags', 'expectedFrom', 'feature'] as const;
+export const FIELDS = [
+  'scenario',
+  'outcome',
+  'expected',
+  'status',
+  'reason',
+  'facts',
+  'steps',
+  'transcript',
+  'reproducer',
+  'durationMs',
+  'flags',
+  'expectedFrom',
+  'feature',
+] as const;
 
 export interface MatrixData {
   v: 1;
@@ -47,7 +61,10 @@ class Interner<T> {
 
 const REGEX_META = /[.*+?^${}()|[\]\\]/g;
 
-export function encodeMatrix(file: ResultsFile, options: { title?: string; baseline?: { file: ResultsFile; label: string } } = {}): MatrixData {
+export function encodeMatrix(
+  file: ResultsFile,
+  options: { title?: string; baseline?: { file: ResultsFile; label: string } } = {},
+): MatrixData {
   const strings = new Interner<string>((s) => s);
   const lists = new Interner<number[]>((l) => l.join(','));
   const str = (s: string | undefined) => (s === undefined ? -1 : strings.add(s));
@@ -127,7 +144,9 @@ export function encodeMatrix(file: ResultsFile, options: { title?: string; basel
 
 /** The source's parts as `text\u0002url` joined by `\u0003` (url empty when the part names nothing linkable). */
 function linkedSource(source: string): string {
-  return sourceSegments(source).map((s) => `${s.text}\u0002${s.url ?? ''}`).join('\u0003');
+  return sourceSegments(source)
+    .map((s) => `${s.text}\u0002${s.url ?? ''}`)
+    .join('\u0003');
 }
 
 /** The reproducer with this cell's id replaced by a marker, so that one template serves all cells. */
@@ -138,7 +157,12 @@ function templateReproducer(cell: CellResult): string {
   return cell.reproducer;
 }
 
-function encodeBaseline(current: CellResult[], baseline: ResultsFile, label: string, str: (s: string | undefined) => number): NonNullable<MatrixData['baseline']> {
+function encodeBaseline(
+  current: CellResult[],
+  baseline: ResultsFile,
+  label: string,
+  str: (s: string | undefined) => number,
+): NonNullable<MatrixData['baseline']> {
   const byId = new Map(baseline.cells.map((b) => [b.id, b]));
   const cells = current.map((cur) => {
     const b = byId.get(cur.id);

@@ -9,17 +9,25 @@ let assets: { template: string; css: string; script: string } | undefined;
 /** The page script: page/*.js in name order, in one function scope (they share its constants and state). */
 function pageScript(): string {
   const dir = new URL('page/', import.meta.url);
-  const parts = readdirSync(dir).filter((f) => f.endsWith('.js')).sort();
+  const parts = readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .sort();
   return `'use strict';\n(function () {\n${parts.map((f) => readFileSync(new URL(f, dir), 'utf8')).join('\n')}\n})();\n`;
 }
 
 /** JSON that can sit inside a <script> element: no `<` at all, so no `</script>` or `<!--`. */
 function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** The whole page as one string: no external resource, opens from file://. */
-export function renderMatrixHtml(file: ResultsFile, options: { title?: string; baseline?: { file: ResultsFile; label: string } } = {}): string {
+export function renderMatrixHtml(
+  file: ResultsFile,
+  options: { title?: string; baseline?: { file: ResultsFile; label: string } } = {},
+): string {
   assets ??= { template: asset('template.html'), css: asset('page.css'), script: pageScript() };
   const data = scriptSafeJson(encodeMatrix(file, options));
   // Replacement functions, not strings: `$&` and friends in the data must stay literal.
@@ -30,7 +38,11 @@ export function renderMatrixHtml(file: ResultsFile, options: { title?: string; b
 }
 
 /** Writes matrix.html through a temp file and a rename: readers never see half a page. */
-export async function writeMatrixHtml(path: string, file: ResultsFile, options: Parameters<typeof renderMatrixHtml>[1] = {}): Promise<void> {
+export async function writeMatrixHtml(
+  path: string,
+  file: ResultsFile,
+  options: Parameters<typeof renderMatrixHtml>[1] = {},
+): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
   try {
     await writeFile(tmp, renderMatrixHtml(file, options));

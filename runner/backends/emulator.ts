@@ -28,10 +28,11 @@ export function createEmulatorBackend(): Backend {
       if (fresh.length) {
         await emulator.prepare(fresh);
         preparedAny = true;
-        for (const c of fresh) for (const k in c.profiles) {
-          const p = c.profiles[k];
-          if (p !== null && typeof p === 'object') prepared.add(p);
-        }
+        for (const c of fresh)
+          for (const k in c.profiles) {
+            const p = c.profiles[k];
+            if (p !== null && typeof p === 'object') prepared.add(p);
+          }
       }
       for (const cell of cells) {
         if (ctx.signal.aborted) return;

@@ -43,7 +43,13 @@ function imageCodeHash(): string {
   if (codeHash) return codeHash;
   const root = fileURLToPath(new URL('../../emulator/images/', import.meta.url));
   const h = createHash('sha256');
-  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).sort();
-  for (const f of files) h.update(f).update('\0').update(readFileSync(join(root, f))).update('\0');
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
+  for (const f of files)
+    h.update(f)
+      .update('\0')
+      .update(readFileSync(join(root, f)))
+      .update('\0');
   return (codeHash = h.digest('hex'));
 }

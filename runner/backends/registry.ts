@@ -9,7 +9,11 @@ export const DEFAULT_BACKEND = 'emulator';
 /** The backends `run --backend NAME` knows, each imported only when chosen. */
 export const backendFactories: Readonly<Record<string, BackendFactory>> = {
   emulator: async () => {
-    const [{ createEmulatorBackend }, { diskImageStore }, { useImageInfoStore }] = await Promise.all([import('./emulator.ts'), import('./image-store.ts'), import('../../emulator/images/index.ts')]);
+    const [{ createEmulatorBackend }, { diskImageStore }, { useImageInfoStore }] = await Promise.all([
+      import('./emulator.ts'),
+      import('./image-store.ts'),
+      import('../../emulator/images/index.ts'),
+    ]);
     useImageInfoStore(diskImageStore());
     return createEmulatorBackend();
   },
@@ -31,7 +35,10 @@ export const backendFactories: Readonly<Record<string, BackendFactory>> = {
   },
 };
 
-export async function createBackend(name: string, factories: Readonly<Record<string, BackendFactory>> = backendFactories): Promise<Backend> {
+export async function createBackend(
+  name: string,
+  factories: Readonly<Record<string, BackendFactory>> = backendFactories,
+): Promise<Backend> {
   const factory = Object.hasOwn(factories, name) ? factories[name] : undefined;
   if (!factory) {
     const names = Object.keys(factories);

@@ -8,7 +8,11 @@ import { toolVersion } from './version.ts';
  * `pvmatrix <command> [options]`: returns the exit code. User mistakes print a message and
  * give 2; anything else is a bug in pvmatrix, said as much, with its stack, and gives 1.
  */
-export async function main(argv: string[], io: Io = processIo, registry: Readonly<Record<string, () => Promise<{ command: Command }>>> = commands): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = processIo,
+  registry: Readonly<Record<string, () => Promise<{ command: Command }>>> = commands,
+): Promise<number> {
   if (io === processIo) quietOnClosedPipe();
   try {
     const [first, ...rest] = argv;
@@ -25,7 +29,8 @@ export async function main(argv: string[], io: Io = processIo, registry: Readonl
       io.out(`${toolVersion()}\n`);
       return 0;
     }
-    if (first.startsWith('-')) throw new UsageError(`unknown option ${first}${didYouMean(first, ['--help', '--version'])}; see: pvmatrix --help`);
+    if (first.startsWith('-'))
+      throw new UsageError(`unknown option ${first}${didYouMean(first, ['--help', '--version'])}; see: pvmatrix --help`);
     const load = Object.hasOwn(registry, first) ? registry[first] : undefined;
     if (!load) {
       const names = Object.keys(registry);
@@ -37,7 +42,9 @@ export async function main(argv: string[], io: Io = processIo, registry: Readonl
       io.err(`${e.message}\n`);
       return 2;
     }
-    io.err(`pvmatrix: internal error (a bug in pvmatrix, not in your input):\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    io.err(
+      `pvmatrix: internal error (a bug in pvmatrix, not in your input):\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
     return 1;
   }
 }

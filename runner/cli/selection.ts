@@ -43,7 +43,7 @@ export class ChunkedWriter {
   private buf = '';
   constructor(private readonly write: (text: string) => void) {}
   line(text: string): void {
-    this.buf += text + '\n';
+    this.buf += `${text}\n`;
     if (this.buf.length > 1 << 16) this.flush();
   }
   flush(): void {

@@ -29,7 +29,7 @@ export function* expand(spec: Spec, opts: ExpandOptions = {}): Generator<Planned
       const v = values[d]!;
       if (v >= 0) id += axes[d]!.values[v]!.idPart;
     }
-    id += 'scenario=' + scenario.id;
+    id += `scenario=${scenario.id}`;
     if (selector?.grep && !selector.grep.test(id)) continue;
     if (selector?.shard && !inShard(id, selector.shard)) continue;
 
@@ -48,7 +48,12 @@ export function* expand(spec: Spec, opts: ExpandOptions = {}): Generator<Planned
     const timeoutMs = scenario.timeoutMs;
     const exclusion = spec.exclude.find((r) => ruleMatches(r, values, si));
     if (exclusion) {
-      yield { cell, excluded: { reason: exclusion.reason, source: exclusion.source, from: exclusion.at }, expected: 'skipped', expectedFrom: exclusion.at };
+      yield {
+        cell,
+        excluded: { reason: exclusion.reason, source: exclusion.source, from: exclusion.at },
+        expected: 'skipped',
+        expectedFrom: exclusion.at,
+      };
       continue;
     }
     const before = baseline?.get(id);
@@ -57,7 +62,9 @@ export function* expand(spec: Spec, opts: ExpandOptions = {}): Generator<Planned
       continue;
     }
     const rule = lastMatch(spec.expect, values, si);
-    yield rule ? { cell, expected: rule.outcome, expectedFrom: rule.at, because: rule.because, timeoutMs } : { cell, expected: 'works', expectedFrom: 'default', timeoutMs };
+    yield rule
+      ? { cell, expected: rule.outcome, expectedFrom: rule.at, because: rule.because, timeoutMs }
+      : { cell, expected: 'works', expectedFrom: 'default', timeoutMs };
   }
 }
 

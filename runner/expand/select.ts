@@ -32,10 +32,17 @@ export function compileSelection(spec: Spec, sel: Selection): Selector {
     const eq = f.indexOf('=');
     if (eq <= 0 || eq === f.length - 1) throw new UserError(`--filter ${f}: write AXIS=VALUE[,VALUE...], e.g. --filter xen=3.4,4.0`);
     const axis = f.slice(0, eq).trim();
-    const values = f.slice(eq + 1).split(',').map((v) => v.trim()).filter(Boolean);
+    const values = f
+      .slice(eq + 1)
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
     byAxis.set(axis, [...(byAxis.get(axis) ?? []), ...values]);
   }
-  const scenarioNames = (sel.scenarios ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const scenarioNames = (sel.scenarios ?? [])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (scenarioNames.length) byAxis.set('scenario', [...(byAxis.get('scenario') ?? []), ...scenarioNames]);
 
   const scope: ConditionScope = {

@@ -20,7 +20,8 @@ export function readBaseline(file: string): Map<string, Outcome> {
   d.cells.forEach((c: unknown, i: number) => {
     const cell = c as { id?: unknown; outcome?: unknown };
     const outcome = Outcome.safeParse(cell?.outcome);
-    if (typeof cell?.id !== 'string' || !outcome.success) throw new UserError(`--baseline ${file}: cells[${i}] has no valid id and outcome`);
+    if (typeof cell?.id !== 'string' || !outcome.success)
+      throw new UserError(`--baseline ${file}: cells[${i}] has no valid id and outcome`);
     out.set(cell.id, outcome.data);
   });
   return out;

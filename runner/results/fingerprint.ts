@@ -36,7 +36,14 @@ export interface SelectionKey {
 export function selectionKey(s: SelectionKey): string {
   const parts = [`backend=${s.backend}`];
   if (s.filter?.length) parts.push(`filter=${[...s.filter].sort().join(';')}`);
-  if (s.scenario?.length) parts.push(`scenario=${s.scenario.flatMap((x) => x.split(',')).map((x) => x.trim()).sort().join(',')}`);
+  if (s.scenario?.length)
+    parts.push(
+      `scenario=${s.scenario
+        .flatMap((x) => x.split(','))
+        .map((x) => x.trim())
+        .sort()
+        .join(',')}`,
+    );
   if (s.grep !== undefined) parts.push(`grep=${s.grep}`);
   if (s.shard !== undefined) parts.push(`shard=${s.shard}`);
   if (s.baseline !== undefined) parts.push(`baseline=${s.baseline}`);

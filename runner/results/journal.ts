@@ -46,7 +46,7 @@ export class Journal {
     const path = join(outDir, JOURNAL_FILE);
     const tmp = `${path}.tmp-${process.pid}`;
     const fd = openSync(tmp, 'w');
-    writeSync(fd, JSON.stringify(header) + '\n');
+    writeSync(fd, `${JSON.stringify(header)}\n`);
     fdatasyncSync(fd);
     renameSync(tmp, path);
     return new Journal(path, fd);
@@ -81,7 +81,8 @@ export class Journal {
       }
       keep = end;
     }
-    if (first) throw new UserError(`--resume: ${path}: the journal is empty or not a pvmatrix journal (run without --resume to start afresh)`);
+    if (first)
+      throw new UserError(`--resume: ${path}: the journal is empty or not a pvmatrix journal (run without --resume to start afresh)`);
     const fd = openSync(path, 'r+');
     ftruncateSync(fd, keep);
     closeSync(fd);
@@ -91,7 +92,7 @@ export class Journal {
   }
 
   add(result: CellResult): void {
-    this.buffer += JSON.stringify(result) + '\n';
+    this.buffer += `${JSON.stringify(result)}\n`;
     this.lines++;
     if (this.buffer.length >= FLUSH_BYTES) this.flush();
   }
@@ -145,11 +146,16 @@ export function* journalResults(path: string): Generator<CellResult> {
 
 function checkHeader(path: string, value: unknown, want: JournalHeader): void {
   const h = value as Partial<JournalHeader> | null;
-  if (h?.journal !== JOURNAL_SCHEMA) throw new UserError(`--resume: ${path}: not a pvmatrix journal (expected "journal": "${JOURNAL_SCHEMA}" on the first line)`);
+  if (h?.journal !== JOURNAL_SCHEMA)
+    throw new UserError(`--resume: ${path}: not a pvmatrix journal (expected "journal": "${JOURNAL_SCHEMA}" on the first line)`);
   if (h.matrixHash !== want.matrixHash) {
-    throw new UserError(`--resume: ${path}: the journal belongs to a different matrix (${h.matrix} as it was at ${h.started}; the matrix or its scenario files have changed since); run without --resume to start afresh`);
+    throw new UserError(
+      `--resume: ${path}: the journal belongs to a different matrix (${h.matrix} as it was at ${h.started}; the matrix or its scenario files have changed since); run without --resume to start afresh`,
+    );
   }
   if (h.selection !== want.selection) {
-    throw new UserError(`--resume: ${path}: the journal belongs to a different selection:\n  journal: ${h.selection}\n  now:     ${want.selection}\ngive the same options as the interrupted run, or run without --resume to start afresh`);
+    throw new UserError(
+      `--resume: ${path}: the journal belongs to a different selection:\n  journal: ${h.selection}\n  now:     ${want.selection}\ngive the same options as the interrupted run, or run without --resume to start afresh`,
+    );
   }
 }

@@ -11,10 +11,10 @@ export function* fileLines(path: string): Generator<{ line: string; end: number;
     const chunk = Buffer.allocUnsafe(1 << 20);
     let rest: Buffer<ArrayBufferLike> = Buffer.alloc(0);
     let offset = 0;
-    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; ) {
+    for (let n: number; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; ) {
       let buf: Buffer<ArrayBufferLike> = rest.length ? Buffer.concat([rest, chunk.subarray(0, n)]) : chunk.subarray(0, n);
       let start = 0;
-      for (let nl; (nl = buf.indexOf(10, start)) >= 0; start = nl + 1) {
+      for (let nl: number; (nl = buf.indexOf(10, start)) >= 0; start = nl + 1) {
         offset += nl + 1 - start;
         yield { line: buf.toString('utf8', start, nl), end: offset };
       }

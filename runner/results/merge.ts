@@ -38,7 +38,8 @@ interface Shard {
 export async function mergeRuns(inputs: readonly string[], outDir: string): Promise<MergeOutcome> {
   if (inputs.length === 0) throw new UserError('merge: name at least one run folder (each holding a results.json)');
   const out = resolve(outDir);
-  for (const d of inputs) if (resolve(d) === out) throw new UserError(`merge: --out ${outDir} is also an input; write the merged run to a folder of its own`);
+  for (const d of inputs)
+    if (resolve(d) === out) throw new UserError(`merge: --out ${outDir} is also an input; write the merged run to a folder of its own`);
 
   // First pass: headers only, so a mismatch is refused before anything is written.
   const heads = inputs.map((d) => readShard(d, false));
@@ -54,7 +55,10 @@ export async function mergeRuns(inputs: readonly string[], outDir: string): Prom
   const allure = new AllureResultsWriter(allureTmp, first.axes);
   const run: RunInfo = {
     started: heads.map((h) => h.run.started).sort()[0]!,
-    finished: heads.map((h) => h.run.finished ?? h.run.started).sort().at(-1)!,
+    finished: heads
+      .map((h) => h.run.finished ?? h.run.started)
+      .sort()
+      .at(-1)!,
     backend: first.run.backend,
     matrix: first.run.matrix,
     version: first.run.version,
@@ -67,7 +71,9 @@ export async function mergeRuns(inputs: readonly string[], outDir: string): Prom
       for (const c of shard.cells) {
         const other = owner.get(c.id);
         if (other !== undefined) {
-          throw new UserError(`merge: cell ${c.id} is in both ${other} and ${dir}${shard.run.shard ? ` (shard ${shard.run.shard})` : ''}: the inputs overlap; merge the outputs of disjoint shards (run --shard K/N with the same N)`);
+          throw new UserError(
+            `merge: cell ${c.id} is in both ${other} and ${dir}${shard.run.shard ? ` (shard ${shard.run.shard})` : ''}: the inputs overlap; merge the outputs of disjoint shards (run --shard K/N with the same N)`,
+          );
         }
         owner.set(c.id, dir);
         count(summary, c);
@@ -93,17 +99,25 @@ function readShard(dir: string, withCells: boolean): Shard {
     doc = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`merge: ${path}: ${code === 'ENOENT' ? 'no such file (is this the --out folder of a run?)' : code ? `cannot read (${code})` : `not JSON (${(e as Error).message})`}`);
+    throw new UserError(
+      `merge: ${path}: ${code === 'ENOENT' ? 'no such file (is this the --out folder of a run?)' : code ? `cannot read (${code})` : `not JSON (${(e as Error).message})`}`,
+    );
   }
   if (doc?.schema !== RESULTS_SCHEMA || !Array.isArray(doc.cells) || typeof doc.run?.started !== 'string') {
     throw new UserError(`merge: ${path}: not a pvmatrix results file (expected "schema": "${RESULTS_SCHEMA}", a "run" and a "cells" list)`);
   }
-  if (doc.run.partial) throw new UserError(`merge: ${path}: the run was interrupted (results.json is partial); finish it first with: pvmatrix run --resume --out ${dir} (and the same options)`);
+  if (doc.run.partial)
+    throw new UserError(
+      `merge: ${path}: the run was interrupted (results.json is partial); finish it first with: pvmatrix run --resume --out ${dir} (and the same options)`,
+    );
   const cells: CellResult[] = [];
   if (withCells) {
     doc.cells.forEach((c, i) => {
       const parsed = CellResult.safeParse(c);
-      if (!parsed.success) throw new UserError(`merge: ${path}: cells[${i}]: ${parsed.error.issues[0]!.path.join('.') || '(cell)'}: ${parsed.error.issues[0]!.message}`);
+      if (!parsed.success)
+        throw new UserError(
+          `merge: ${path}: cells[${i}]: ${parsed.error.issues[0]!.path.join('.') || '(cell)'}: ${parsed.error.issues[0]!.message}`,
+        );
       cells.push(parsed.data);
     });
   }
@@ -113,7 +127,12 @@ function readShard(dir: string, withCells: boolean): Shard {
 function checkSameMatrix(a: Shard, b: Shard): void {
   const differ = (what: string, x: string, y: string) =>
     new UserError(`merge: ${b.dir} and ${a.dir} come from different ${what} (${y} vs ${x}): only the shards of one run can be merged`);
-  if (a.run.matrixHash && b.run.matrixHash && a.run.matrixHash !== b.run.matrixHash) throw differ('matrices (the matrix or scenario files differ)', `${a.run.matrix} ${a.run.matrixHash}`, `${b.run.matrix} ${b.run.matrixHash}`);
+  if (a.run.matrixHash && b.run.matrixHash && a.run.matrixHash !== b.run.matrixHash)
+    throw differ(
+      'matrices (the matrix or scenario files differ)',
+      `${a.run.matrix} ${a.run.matrixHash}`,
+      `${b.run.matrix} ${b.run.matrixHash}`,
+    );
   if (JSON.stringify(a.axes) !== JSON.stringify(b.axes)) throw differ('matrices (their axes differ)', a.run.matrix, b.run.matrix);
   if (a.run.backend !== b.run.backend) throw differ('backends', a.run.backend, b.run.backend);
   if (a.run.version !== b.run.version) throw differ('pvmatrix versions', a.run.version, b.run.version);

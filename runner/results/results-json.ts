@@ -62,7 +62,7 @@ export class ResultsJsonSink implements ResultSink {
       writeSync(out, header);
       const src = openSync(this.cellsTmp, 'r');
       const chunk = Buffer.allocUnsafe(1 << 20);
-      for (let n; (n = readSync(src, chunk, 0, chunk.length, null)) > 0; ) writeSync(out, chunk, 0, n);
+      for (let n: number; (n = readSync(src, chunk, 0, chunk.length, null)) > 0; ) writeSync(out, chunk, 0, n);
       closeSync(src);
       writeSync(out, '\n]}\n');
     } finally {
@@ -90,7 +90,7 @@ export class ResultsJsonSink implements ResultSink {
           buf = '';
         }
       }
-      writeSync(out, buf + '\n]}\n');
+      writeSync(out, `${buf}\n]}\n`);
     } finally {
       closeSync(out);
     }

@@ -20,18 +20,25 @@ export class Deadline {
     readonly timeoutMs: number | undefined,
     graceMs: number,
   ) {
-    this.controller.signal.addEventListener('abort', () => {
-      this.graceTimer = setTimeout(() => {
-        this.gone = true;
-        for (const w of this.waiters) w(GONE);
-        this.waiters.clear();
-      }, graceMs);
-    }, { once: true });
+    this.controller.signal.addEventListener(
+      'abort',
+      () => {
+        this.graceTimer = setTimeout(() => {
+          this.gone = true;
+          for (const w of this.waiters) w(GONE);
+          this.waiters.clear();
+        }, graceMs);
+      },
+      { once: true },
+    );
     this.onParent = () => this.controller.abort(parent.reason);
     if (parent.aborted) this.onParent();
     else parent.addEventListener('abort', this.onParent, { once: true });
     if (timeoutMs !== undefined && !parent.aborted) {
-      this.timer = setTimeout(() => this.controller.abort(new RunStop('timeout', `timed out after ${seconds(timeoutMs)} (--timeout)`)), timeoutMs);
+      this.timer = setTimeout(
+        () => this.controller.abort(new RunStop('timeout', `timed out after ${seconds(timeoutMs)} (--timeout)`)),
+        timeoutMs,
+      );
     }
   }
 

@@ -7,6 +7,7 @@ export function parseDuration(option: string, text: string | undefined): number 
   if (text === undefined) return undefined;
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h|)$/.exec(text.trim());
   const ms = m ? Number(m[1]) * UNITS[m[2]!]! : NaN;
-  if (!m || !(ms > 0)) throw new UsageError(`--${option} ${text}: expected a duration above zero: seconds (90), or with a unit: 500ms, 90s, 5m, 2h`);
+  if (!m || !(ms > 0))
+    throw new UsageError(`--${option} ${text}: expected a duration above zero: seconds (90), or with a unit: 500ms, 90s, 5m, 2h`);
   return ms;
 }

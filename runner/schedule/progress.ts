@@ -44,7 +44,9 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
       const r = rate();
       const of = c.total ? `/${c.total.toLocaleString('en-US')} cells (${Math.floor((100 * c.done) / Math.max(1, c.total))}%)` : ' cells';
       const eta = c.total && r > 0 ? `, ETA ${formatEta((c.total - c.done) / r)}` : '';
-      stream.write(`progress: ${c.done.toLocaleString('en-US')}${of}, ${Math.round(r).toLocaleString('en-US')} cells/s${eta}, ${c.failed} failed, ${c.broken} broken${c.flaky ? `, ${c.flaky} flaky` : ''}\n`);
+      stream.write(
+        `progress: ${c.done.toLocaleString('en-US')}${of}, ${Math.round(r).toLocaleString('en-US')} cells/s${eta}, ${c.failed} failed, ${c.broken} broken${c.flaky ? `, ${c.flaky} flaky` : ''}\n`,
+      );
     };
     const timer = setInterval(line, intervalMs);
     timer.unref();

@@ -58,7 +58,14 @@ export async function runMatrix(o: RunMatrixOptions): Promise<RunOutcome> {
   const shard = o.selector.shard ? `${o.selector.shard.index}/${o.selector.shard.count}` : undefined;
   const backendName = o.backendName ?? backend.name;
   const hash = matrixHash(spec);
-  const run: RunInfo = { started: new Date().toISOString(), backend: backendName, shard, matrix: spec.matrixFile, version: o.version, matrixHash: hash };
+  const run: RunInfo = {
+    started: new Date().toISOString(),
+    backend: backendName,
+    shard,
+    matrix: spec.matrixFile,
+    version: o.version,
+    matrixHash: hash,
+  };
   const axes: AxisInfo = spec.axes.map((a) => ({ name: a.name, values: a.values.map((v) => ({ id: v.id, label: v.label })) }));
   const summary = emptySummary();
   const cellsOf = () => expand(spec, { selector: o.selector, baseline: o.baseline });
@@ -68,7 +75,13 @@ export async function runMatrix(o: RunMatrixOptions): Promise<RunOutcome> {
   let journal: Journal | undefined;
   let done = new Set<string>();
   if (o.journalDir) {
-    const header = { journal: JOURNAL_SCHEMA, matrix: spec.matrixFile, matrixHash: hash, selection: o.selection ?? '', started: run.started } as const;
+    const header = {
+      journal: JOURNAL_SCHEMA,
+      matrix: spec.matrixFile,
+      matrixHash: hash,
+      selection: o.selection ?? '',
+      started: run.started,
+    } as const;
     if (o.resume) ({ journal, done } = Journal.resume(o.journalDir, header));
     else journal = Journal.create(o.journalDir, header);
   }
@@ -78,7 +91,13 @@ export async function runMatrix(o: RunMatrixOptions): Promise<RunOutcome> {
   const onInterrupt = () => runStop.abort(new RunStop('interrupt', 'interrupted'));
   if (o.signal.aborted) onInterrupt();
   else o.signal.addEventListener('abort', onInterrupt, { once: true });
-  const runTimer = o.runTimeoutMs === undefined ? undefined : setTimeout(() => runStop.abort(new RunStop('run-timeout', `the run's --run-timeout of ${seconds(o.runTimeoutMs!)} expired`)), o.runTimeoutMs);
+  const runTimer =
+    o.runTimeoutMs === undefined
+      ? undefined
+      : setTimeout(
+          () => runStop.abort(new RunStop('run-timeout', `the run's --run-timeout of ${seconds(o.runTimeoutMs!)} expired`)),
+          o.runTimeoutMs,
+        );
 
   // results.json holds exactly the journal's lines: copied from it, not serialised twice.
   if (journal) for (const s of sinks) if (s instanceof ResultsJsonSink) s.cellsFrom(journal.path);
@@ -98,7 +117,16 @@ export async function runMatrix(o: RunMatrixOptions): Promise<RunOutcome> {
     }
     await schedule(
       ordered(cellsOf, done, priority),
-      { backend, workers: o.workers, signal: runStop.signal, log: o.log, timeoutMs: o.timeoutMs, graceMs: o.graceMs, retries: o.retries, priority: priority.size ? (id) => priority.get(id) : undefined },
+      {
+        backend,
+        workers: o.workers,
+        signal: runStop.signal,
+        log: o.log,
+        timeoutMs: o.timeoutMs,
+        graceMs: o.graceMs,
+        retries: o.retries,
+        priority: priority.size ? (id) => priority.get(id) : undefined,
+      },
       async (planned, result, ms, a) => {
         const r = toCellResult(planned, result, ms, reproducer(spec.matrixFile, planned.cell.id, backendName, o.defaultBackend));
         r.attempts = a.attempts;
@@ -116,7 +144,15 @@ export async function runMatrix(o: RunMatrixOptions): Promise<RunOutcome> {
   }
   const stop = stopOf(runStop.signal);
   // Rebuilt so that `finished` sits after `started` in results.json, as the contract lists it.
-  const end: RunInfo = { started: run.started, finished: new Date().toISOString(), backend: run.backend, shard: run.shard, matrix: run.matrix, version: run.version, matrixHash: hash };
+  const end: RunInfo = {
+    started: run.started,
+    finished: new Date().toISOString(),
+    backend: run.backend,
+    shard: run.shard,
+    matrix: run.matrix,
+    version: run.version,
+    matrixHash: hash,
+  };
   if (stop) end.partial = true;
   for (const s of sinks) await s.end(end, summary);
   return { run: end, summary, aborted: stop !== undefined, stop };
@@ -126,7 +162,11 @@ export async function runMatrix(o: RunMatrixOptions): Promise<RunOutcome> {
  * The cells to run: those the journal lacks, the previously failed and slowest first (one
  * more expansion pass picks them out; the rest stream in matrix order, never all in memory).
  */
-function* ordered(cellsOf: () => Iterable<PlannedCell>, done: ReadonlySet<string>, priority: ReadonlyMap<string, number>): Generator<PlannedCell> {
+function* ordered(
+  cellsOf: () => Iterable<PlannedCell>,
+  done: ReadonlySet<string>,
+  priority: ReadonlyMap<string, number>,
+): Generator<PlannedCell> {
   if (priority.size) {
     const first: PlannedCell[] = [];
     for (const p of cellsOf()) if (priority.has(p.cell.id) && !done.has(p.cell.id)) first.push(p);

@@ -66,10 +66,12 @@ export async function schedule(cells: Iterable<PlannedCell>, opts: ScheduleOptio
   // A failing result consumer (a sink that cannot write) is our bug, not the cell's: stop and rethrow.
   let failure: unknown;
   const enqueue = (group: PlannedCell[], priority = 0): void => {
-    queue.add(() => runGroup(group, o, report), { priority }).catch((e: unknown) => {
-      failure ??= e;
-      queue.clear();
-    });
+    queue
+      .add(() => runGroup(group, o, report), { priority })
+      .catch((e: unknown) => {
+        failure ??= e;
+        queue.clear();
+      });
   };
   const stop = (): void => queue.clear();
   // With --timeout, each call in flight listens on the run's signal (removed when it ends):
@@ -88,12 +90,28 @@ export async function schedule(cells: Iterable<PlannedCell>, opts: ScheduleOptio
     for (const planned of cells) {
       if (signal.aborted || failure !== undefined) break;
       if (planned.excluded) {
-        await report(planned, { outcome: 'skipped', reason: planned.excluded.reason, facts: planned.excluded.source ? [{ text: planned.excluded.reason, source: planned.excluded.source, verified: true }] : [], steps: [], transcript: [] }, 0, once);
+        await report(
+          planned,
+          {
+            outcome: 'skipped',
+            reason: planned.excluded.reason,
+            facts: planned.excluded.source ? [{ text: planned.excluded.reason, source: planned.excluded.source, verified: true }] : [],
+            steps: [],
+            transcript: [],
+          },
+          0,
+          once,
+        );
         continue;
       }
       const cannot = backend.cannotRun?.(planned.cell);
       if (cannot !== undefined) {
-        await report(planned, { outcome: 'skipped', reason: `${backend.name} cannot run this cell: ${cannot}`, facts: [], steps: [], transcript: [] }, 0, once);
+        await report(
+          planned,
+          { outcome: 'skipped', reason: `${backend.name} cannot run this cell: ${cannot}`, facts: [], steps: [], transcript: [] },
+          0,
+          once,
+        );
         continue;
       }
       if (groups) {
@@ -148,13 +166,18 @@ async function runGroup(group: PlannedCell[], opts: ScheduleOptions & { shared?:
       await report(p, r, ms, { attempts: attempt, flaky: !bad && failedBefore.has(p.cell.id) });
     });
     // Stopped by --run-timeout before the retry: the failure already seen is the cell's result.
-    if (stopOf(opts.signal)?.kind === 'run-timeout') for (const h of held) await report(h.p, h.r, h.ms, { attempts: attempt, flaky: false });
+    if (stopOf(opts.signal)?.kind === 'run-timeout')
+      for (const h of held) await report(h.p, h.r, h.ms, { attempts: attempt, flaky: false });
     todo = again;
   }
 }
 
 /** One backend call under a deadline; every cell of it is reported unless the run was interrupted. */
-async function attemptGroup(group: PlannedCell[], opts: ScheduleOptions & { shared?: Deadline }, onCell: (p: PlannedCell, r: BackendResult, ms: number) => Promise<void>): Promise<void> {
+async function attemptGroup(
+  group: PlannedCell[],
+  opts: ScheduleOptions & { shared?: Deadline },
+  onCell: (p: PlannedCell, r: BackendResult, ms: number) => Promise<void>,
+): Promise<void> {
   const { backend } = opts;
   if (opts.signal.aborted) return;
   const pending = new Map<string, PlannedCell>();
@@ -209,7 +232,13 @@ async function attemptGroup(group: PlannedCell[], opts: ScheduleOptions & { shar
 /** A backend's answer as the runner relies on it; a malformed one is the harness's failure. */
 function checked(r: BackendResult, backend: string): BackendResult {
   if (!r || !Outcome.options.includes(r.outcome)) {
-    return { outcome: 'broken', reason: `${backend} backend returned an invalid result (outcome ${JSON.stringify(r?.outcome)})`, facts: [], steps: [], transcript: [] };
+    return {
+      outcome: 'broken',
+      reason: `${backend} backend returned an invalid result (outcome ${JSON.stringify(r?.outcome)})`,
+      facts: [],
+      steps: [],
+      transcript: [],
+    };
   }
   if (r.facts && r.steps && r.transcript) return r;
   return { ...r, facts: r.facts ?? [], steps: r.steps ?? [], transcript: r.transcript ?? [] };

@@ -21,7 +21,14 @@ export function buildAxes(ctx: LoadContext, src: SourceFile, raw: unknown, rawPr
   for (const [name, def] of Object.entries(axesMap)) {
     const path: Path = ['axes', name];
     if (!S.AXIS_NAME.test(name) || name === 'scenario') {
-      ctx.diags.at(src, path, name === 'scenario' ? '"scenario" is reserved for the scenario ids: name the axis otherwise' : `axis name "${name}" must start with a letter and use letters, digits, _ and -`, true);
+      ctx.diags.at(
+        src,
+        path,
+        name === 'scenario'
+          ? '"scenario" is reserved for the scenario ids: name the axis otherwise'
+          : `axis name "${name}" must start with a letter and use letters, digits, _ and -`,
+        true,
+      );
       ctx.brokenAxes.add(name);
       continue;
     }
@@ -35,25 +42,39 @@ export function buildAxes(ctx: LoadContext, src: SourceFile, raw: unknown, rawPr
     const axis: Axis = { name, index: axes.length, values: [], byId: new Map() };
     const closed = ctx.domain.closedAxes[name];
     const profileSchema = ctx.domain.profileSchemas[name];
-    ids.forEach((id, i) => {
+    for (const [i, id] of ids.entries()) {
       const at: Path = [...valuesPath, i];
-      if (axis.byId.has(id)) return ctx.diags.at(src, at, `"${id}" is listed twice in axis ${name}`);
-      if (closed && !closed.includes(id)) return ctx.diags.at(src, at, `"${id}" is not a value of axis ${name}${didYouMean(id, closed)}; allowed: ${listOf(closed)}`);
+      if (axis.byId.has(id)) {
+        ctx.diags.at(src, at, `"${id}" is listed twice in axis ${name}`);
+        continue;
+      }
+      if (closed && !closed.includes(id)) {
+        ctx.diags.at(src, at, `"${id}" is not a value of axis ${name}${didYouMean(id, closed)}; allowed: ${listOf(closed)}`);
+        continue;
+      }
       let profile: unknown = declared.get(name)?.get(id);
       if (profileSchema && profile === undefined) {
         profile = ctx.domain.implicitProfile(name, id);
         if (profile === undefined) {
-          if (ctx.invalidProfiles.has(`${name}/${id}`)) return;
+          if (ctx.invalidProfiles.has(`${name}/${id}`)) continue;
           const known = [...(declared.get(name)?.keys() ?? [])];
-          return ctx.diags.at(src, at, `${name} value "${id}" has no profile: declare profiles.${name}.${id}${didYouMean(id, known)}`);
+          ctx.diags.at(src, at, `${name} value "${id}" has no profile: declare profiles.${name}.${id}${didYouMean(id, known)}`);
+          continue;
         }
       }
       const version = ctx.domain.versionOf(name, id, profile);
       const label = typeof (profile as { name?: unknown } | undefined)?.name === 'string' ? (profile as { name: string }).name : id;
-      const value: AxisValue = { id, index: axis.values.length, label, profile, version: version === undefined ? undefined : parseVersion(version), idPart: `${name}=${id}/` };
+      const value: AxisValue = {
+        id,
+        index: axis.values.length,
+        label,
+        profile,
+        version: version === undefined ? undefined : parseVersion(version),
+        idPart: `${name}=${id}/`,
+      };
       axis.values.push(value);
       axis.byId.set(id, value);
-    });
+    }
     if (axis.values.length === 0) ctx.brokenAxes.add(name);
     else axes.push(axis);
   }
@@ -102,7 +123,11 @@ export function axisConditions(ctx: LoadContext, src: SourceFile, raw: unknown, 
     const later = when.terms.find((t) => t.axis >= axis.index);
     if (later) {
       const other = axes[later.axis]!.name;
-      ctx.diags.at(src, path, `the \`when\` of axis ${axis.name} names ${other}, which is declared after it: move ${other} above ${axis.name}`);
+      ctx.diags.at(
+        src,
+        path,
+        `the \`when\` of axis ${axis.name} names ${other}, which is declared after it: move ${other} above ${axis.name}`,
+      );
       continue;
     }
     axis.when = when;

@@ -14,13 +14,25 @@ export function checkCells(ctx: LoadContext, spec: Spec, src: SourceFile, source
   }
   if (total === 0) {
     const where: Path = spec.include.length ? ['include'] : ['axes'];
-    ctx.diags.at(src, where, `the matrix has no cells: ${spec.include.length ? 'no cell matches any `include` rule' : 'no scenario applies to any combination of the axes'}`, true, 'matrix-without-cells');
+    ctx.diags.at(
+      src,
+      where,
+      `the matrix has no cells: ${spec.include.length ? 'no cell matches any `include` rule' : 'no scenario applies to any combination of the axes'}`,
+      true,
+      'matrix-without-cells',
+    );
     return;
   }
   spec.scenarios.forEach((s, i) => {
     if (perScenario[i] === 0) {
       const source = sources[i]!.src;
-      ctx.diags.at(source, source.doc.has('applies') ? ['applies'] : ['id'], `scenario ${s.id} applies to no cell of the matrix${spec.include.length ? ' (after the `include` rules)' : ''}: check its \`applies\` and \`ignores\``, true, 'scenario-without-cells');
+      ctx.diags.at(
+        source,
+        source.doc.has('applies') ? ['applies'] : ['id'],
+        `scenario ${s.id} applies to no cell of the matrix${spec.include.length ? ' (after the `include` rules)' : ''}: check its \`applies\` and \`ignores\``,
+        true,
+        'scenario-without-cells',
+      );
     }
   });
 }

@@ -24,5 +24,3 @@ export interface ScenarioSource {
   src: SourceFile;
   data: ScenarioFile;
 }
-
-

@@ -39,11 +39,18 @@ export function readScenarios(ctx: LoadContext, src: SourceFile, raw: unknown): 
     let names: string[];
     try {
       if (!statSync(path).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
-      names = readdirSync(path).filter((n) => /\.ya?ml$/.test(n)).sort();
+      names = readdirSync(path)
+        .filter((n) => /\.ya?ml$/.test(n))
+        .sort();
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a folder' : (e as Error).message;
-      ctx.diags.at(src, where, `the scenario folder ${path} ${why}${typeof raw === 'string' ? '' : ' (set `scenarios:` to a folder or a list of files)'}`, typeof raw === 'string');
+      ctx.diags.at(
+        src,
+        where,
+        `the scenario folder ${path} ${why}${typeof raw === 'string' ? '' : ' (set `scenarios:` to a folder or a list of files)'}`,
+        typeof raw === 'string',
+      );
       return [];
     }
     if (names.length === 0) {

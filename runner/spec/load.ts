@@ -46,9 +46,15 @@ export function loadSpec(matrixFile: string, domain: Domain): Spec {
   };
   axisConditions(ctx, src, rawMap.axes, axes, scope);
   const scenarios = sources.map((s, i) => scenario(ctx, s, i, scope));
-  const include = rules(ctx, src, rawMap.include, 'include', S.IncludeRule, scope).map(({ rule, data }): IncludeRule => ({ ...rule, reason: data.reason }));
-  const exclude = rules(ctx, src, rawMap.exclude, 'exclude', S.ExcludeRule, scope).map(({ rule, data }): ExcludeRule => ({ ...rule, reason: data.reason, source: data.source }));
-  const expect = rules(ctx, src, rawMap.expect, 'expect', S.ExpectRule, scope).map(({ rule, data, because }): ExpectRule => ({ ...rule, outcome: data.outcome, because }));
+  const include = rules(ctx, src, rawMap.include, 'include', S.IncludeRule, scope).map(
+    ({ rule, data }): IncludeRule => ({ ...rule, reason: data.reason }),
+  );
+  const exclude = rules(ctx, src, rawMap.exclude, 'exclude', S.ExcludeRule, scope).map(
+    ({ rule, data }): ExcludeRule => ({ ...rule, reason: data.reason, source: data.source }),
+  );
+  const expect = rules(ctx, src, rawMap.expect, 'expect', S.ExpectRule, scope).map(
+    ({ rule, data, because }): ExpectRule => ({ ...rule, outcome: data.outcome, because }),
+  );
 
   const spec: Spec = { matrixFile, name: top?.name, axes, scenarios, include, exclude, expect };
   if (ctx.diags.count === 0) checkCells(ctx, spec, src, sources);

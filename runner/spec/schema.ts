@@ -29,7 +29,10 @@ export const MatrixTop = z.strictObject({
 });
 
 const AxisValues = z.array(ValueId).min(1, { message: 'an axis needs at least one value' });
-export const AxisDef = z.union([AxisValues, z.strictObject({ values: AxisValues, when: ConditionMap.optional(), title: z.string().optional() })]);
+export const AxisDef = z.union([
+  AxisValues,
+  z.strictObject({ values: AxisValues, when: ConditionMap.optional(), title: z.string().optional() }),
+]);
 export const Axes = z.record(z.string(), z.unknown());
 
 export const Profiles = z.record(z.string(), z.record(z.string(), z.unknown()));

@@ -54,10 +54,14 @@ export function parseRange(text: string): VersionTest | string | undefined {
     const bound = parseVersion(op[2]!);
     if (!bound) return `bad range "${text}": "${op[2]}" is not a version (write ${op[1]}3.4)`;
     switch (op[1]) {
-      case '>=': return (v) => compareVersions(v, bound) >= 0;
-      case '<=': return (v) => compareVersions(v, bound) <= 0;
-      case '>': return (v) => compareVersions(v, bound) > 0;
-      default: return (v) => compareVersions(v, bound) < 0;
+      case '>=':
+        return (v) => compareVersions(v, bound) >= 0;
+      case '<=':
+        return (v) => compareVersions(v, bound) <= 0;
+      case '>':
+        return (v) => compareVersions(v, bound) > 0;
+      default:
+        return (v) => compareVersions(v, bound) < 0;
     }
   }
   const dots = text.indexOf('..');

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { Diagnostics, describeAt, nodeAt, numberMessageAt, type Path, type SourceFile } from './source.ts';
+import { type Diagnostics, describeAt, nodeAt, numberMessageAt, type Path, type SourceFile } from './source.ts';
 import { didYouMean, listOf } from './suggest.ts';
 
 type Issue = z.core.$ZodIssue;
@@ -9,7 +9,13 @@ type AnySchema = z.core.$ZodType;
  * Runs `schema` on the value at `base` in `src` and reports every issue at its file:line:col,
  * in words a YAML author understands. Returns the parsed value, or undefined when invalid.
  */
-export function check<S extends z.ZodType>(schema: S, value: unknown, src: SourceFile, base: Path, diags: Diagnostics): z.infer<S> | undefined {
+export function check<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  src: SourceFile,
+  base: Path,
+  diags: Diagnostics,
+): z.infer<S> | undefined {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issues = r.error.issues;
@@ -64,7 +70,12 @@ function report(issue: Issue, w: Where): void {
     case 'unrecognized_keys': {
       const allowed = keysAt(schema, issue.path as (string | number)[]);
       for (const k of issue.keys) {
-        diags.at(src, [...path, k], `unknown key "${k}"${didYouMean(k, allowed)}${allowed.length ? `; allowed: ${listOf(allowed)}` : ''}`, true);
+        diags.at(
+          src,
+          [...path, k],
+          `unknown key "${k}"${didYouMean(k, allowed)}${allowed.length ? `; allowed: ${listOf(allowed)}` : ''}`,
+          true,
+        );
       }
       return;
     }
@@ -98,9 +109,15 @@ function report(issue: Issue, w: Where): void {
         for (const sub of branches[0]!) report({ ...sub, path: [...issue.path, ...sub.path] } as Issue, w);
         return;
       }
-      const expected = issue.errors.flatMap((b) => b.filter((i) => i.code === 'invalid_type' && i.path.length === 0).map((i) => (i as { expected: string }).expected));
+      const expected = issue.errors.flatMap((b) =>
+        b.filter((i) => i.code === 'invalid_type' && i.path.length === 0).map((i) => (i as { expected: string }).expected),
+      );
       const n = expected.includes('string') ? numberWhereString(w, rel, path) : undefined;
-      diags.at(src, path, n ?? (expected.length ? `expected ${expected.map(article).join(' or ')}, got ${describeAt(src, path)}` : issue.message));
+      diags.at(
+        src,
+        path,
+        n ?? (expected.length ? `expected ${expected.map(article).join(' or ')}, got ${describeAt(src, path)}` : issue.message),
+      );
       return;
     }
     default:
@@ -132,7 +149,8 @@ function defOf(s: AnySchema): Def {
 function unwrap(s: AnySchema): AnySchema {
   for (;;) {
     const d = defOf(s);
-    if (d.innerType && ['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional'].includes(d.type)) s = d.innerType;
+    if (d.innerType && ['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional'].includes(d.type))
+      s = d.innerType;
     else if (d.type === 'pipe' && d.in) s = d.in;
     else return s;
   }
@@ -148,7 +166,11 @@ export function keysAt(schema: AnySchema, path: readonly (string | number)[]): s
       if (d.type === 'object' && d.shape?.[String(seg)]) next.push(d.shape[String(seg)]!);
       else if (d.type === 'array' && d.element) next.push(d.element);
       else if (d.type === 'record' && d.valueType) next.push(d.valueType);
-      else if (d.type === 'union' && d.options) for (const o of d.options) { const od = defOf(unwrap(o)); if (od.type === 'object' && od.shape?.[String(seg)]) next.push(od.shape[String(seg)]!); }
+      else if (d.type === 'union' && d.options)
+        for (const o of d.options) {
+          const od = defOf(unwrap(o));
+          if (od.type === 'object' && od.shape?.[String(seg)]) next.push(od.shape[String(seg)]!);
+        }
     }
     candidates = next.map(unwrap);
   }
@@ -156,7 +178,11 @@ export function keysAt(schema: AnySchema, path: readonly (string | number)[]): s
   for (const s of candidates) {
     const d = defOf(s);
     if (d.type === 'object' && d.shape) for (const k of Object.keys(d.shape)) keys.add(k);
-    if (d.type === 'union' && d.options) for (const o of d.options) { const od = defOf(unwrap(o)); if (od.type === 'object' && od.shape) for (const k of Object.keys(od.shape)) keys.add(k); }
+    if (d.type === 'union' && d.options)
+      for (const o of d.options) {
+        const od = defOf(unwrap(o));
+        if (od.type === 'object' && od.shape) for (const k of Object.keys(od.shape)) keys.add(k);
+      }
   }
   return [...keys];
 }

@@ -22,7 +22,10 @@ test.beforeAll(async () => {
   test.setTimeout(120_000);
   out = mkdtempSync(join(tmpdir(), 'pvm-allure-e2e-'));
   // small, with more failures than usual so that every category below has members
-  writeFileSync(join(out, 'results.json'), JSON.stringify(makeResults({ scenarios: ['boot'], kernels: ['2.6.30', '6.1'], regressionRate: 0.1, brokenRate: 0.05 }).file));
+  writeFileSync(
+    join(out, 'results.json'),
+    JSON.stringify(makeResults({ scenarios: ['boot'], kernels: ['2.6.30', '6.1'], regressionRate: 0.1, brokenRate: 0.05 }).file),
+  );
   await makeReports({ out, singleFile: true });
   ({ server, url } = await serveDir(out));
 });
@@ -43,7 +46,11 @@ function watch(page: Page) {
 }
 
 /** A node of Allure's tree by its exact name (its title also holds the counts). */
-const node = (page: Page, name: string) => page.locator('.side-by-side__left .node__name').filter({ hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).first();
+const node = (page: Page, name: string) =>
+  page
+    .locator('.side-by-side__left .node__name')
+    .filter({ hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
+    .first();
 
 /** Suites tab: Xen build > kernel > image, then the cell's test (named by kernel, image, arch, role). */
 async function openKnownCell(page: Page) {
@@ -87,7 +94,10 @@ test('a kernel named like markup renders as text in Allure too', async ({ page }
   await expect(hostile).toBeVisible();
   await hostile.click();
   await node(page, 'vmlinux').click();
-  await page.locator('.side-by-side__left .node__name', { hasText: `boot: ${HOSTILE} · vmlinux` }).first().click();
+  await page
+    .locator('.side-by-side__left .node__name', { hasText: `boot: ${HOSTILE} · vmlinux` })
+    .first()
+    .click();
   await expect(page.locator('.side-by-side__right').getByText(HOSTILE).first()).toBeVisible();
   await page.screenshot({ path: info.outputPath('allure-xss.png') });
   expect(await page.evaluate(() => [...document.querySelectorAll('img')].filter((i) => i.getAttribute('src') === 'x').length)).toBe(0);

@@ -41,7 +41,10 @@ test('find a known cell, read why it is unsupported, with its source and reprodu
   const details = page.locator('#details');
   await expect(details.locator('.reason')).toHaveText(KNOWN.reason);
   const source = details.locator('.facts a', { hasText: KNOWN.source });
-  await expect(source).toHaveAttribute('href', /^https:\/\/xenbits\.xen\.org\/gitweb\/\?p=xen\.git;a=blob;f=xen%2Farch%2Fx86%2Fbzimage\.c;hb=RELEASE-3\.4\.0$/);
+  await expect(source).toHaveAttribute(
+    'href',
+    /^https:\/\/xenbits\.xen\.org\/gitweb\/\?p=xen\.git;a=blob;f=xen%2Farch%2Fx86%2Fbzimage\.c;hb=RELEASE-3\.4\.0$/,
+  );
   await expect(details.locator('#repro')).toContainText(`--grep '^${KNOWN.id.replaceAll('.', '\\.')}$'`);
   await expect(details.locator('pre.transcript')).toContainText('(XEN)');
   await page.screenshot({ path: info.outputPath('matrix-details.png') });

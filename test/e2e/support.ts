@@ -5,7 +5,9 @@ import { writeMatrixHtml } from '../../reports/matrix-html/write.ts';
 import { makeResults } from '../support/results-fixture.ts';
 
 export const CHROMIUM = process.env.PVMATRIX_CHROMIUM ?? '/usr/bin/chromium';
-export const NO_BROWSER = existsSync(CHROMIUM) ? '' : `CHROMIUM NOT FOUND at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) to run the report browser tests`;
+export const NO_BROWSER = existsSync(CHROMIUM)
+  ? ''
+  : `CHROMIUM NOT FOUND at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) to run the report browser tests`;
 
 /** A cell whose verdict the fixture's rules fix: unsupported by Xen 3.3, with a sourced fact. */
 export const KNOWN = {
@@ -27,7 +29,13 @@ export async function writeFixtures(): Promise<Fixtures> {
   const dir = mkdtempSync(join(tmpdir(), 'pvm-e2e-'));
   const cur = makeResults({ seed: 1 });
   const old = makeResults({ seed: 2 });
-  const f: Fixtures = { dir, current: join(dir, 'results.json'), baseline: join(dir, 'baseline.json'), withBaseline: join(dir, 'matrix-diff.html'), plain: join(dir, 'matrix.html') };
+  const f: Fixtures = {
+    dir,
+    current: join(dir, 'results.json'),
+    baseline: join(dir, 'baseline.json'),
+    withBaseline: join(dir, 'matrix-diff.html'),
+    plain: join(dir, 'matrix.html'),
+  };
   writeFileSync(f.current, JSON.stringify(cur.file));
   writeFileSync(f.baseline, JSON.stringify(old.file));
   await writeMatrixHtml(f.plain, cur.file);

@@ -15,7 +15,24 @@ import { buildElf, type ElfSpec } from './image-elf.ts';
 export { buildElf, linuxXenNotes, noteBytes, NOTE, type ElfSpec, type NoteSpec, type Machine } from './image-elf.ts';
 export { compressStream, linuxPayload, lz4Legacy, lzop, sizeTrailer } from './image-compress.ts';
 
-export const PROTOCOLS = ['2.00', '2.01', '2.02', '2.03', '2.04', '2.05', '2.06', '2.07', '2.08', '2.09', '2.10', '2.11', '2.12', '2.13', '2.14', '2.15'] as const;
+export const PROTOCOLS = [
+  '2.00',
+  '2.01',
+  '2.02',
+  '2.03',
+  '2.04',
+  '2.05',
+  '2.06',
+  '2.07',
+  '2.08',
+  '2.09',
+  '2.10',
+  '2.11',
+  '2.12',
+  '2.13',
+  '2.14',
+  '2.15',
+] as const;
 
 export interface BzImageSpec {
   protocol: (typeof PROTOCOLS)[number];
@@ -102,8 +119,21 @@ export function buildXenImage(spec: XenImageSpec): Buffer {
       headers.push(h);
     }
   }
-  const versionStrings = ['Mon Jan  6 12:00:00 UTC 2025', '12:00:00', 'builder', 'pvmatrix.test', spec.changeset, 'gcc (GCC) 12.2.0', spec.extra, '<denied>'];
-  const strings = ['Xen version %d.%d%s (%s %s) (%s@%s) (%s) %s %s\n', versionStrings.join('\0'), ...(spec.debug === undefined ? [] : [`debug=${spec.debug ? 'y' : 'n'}`])];
+  const versionStrings = [
+    'Mon Jan  6 12:00:00 UTC 2025',
+    '12:00:00',
+    'builder',
+    'pvmatrix.test',
+    spec.changeset,
+    'gcc (GCC) 12.2.0',
+    spec.extra,
+    '<denied>',
+  ];
+  const strings = [
+    'Xen version %d.%d%s (%s %s) (%s@%s) (%s) %s %s\n',
+    versionStrings.join('\0'),
+    ...(spec.debug === undefined ? [] : [`debug=${spec.debug ? 'y' : 'n'}`]),
+  ];
   return gzipSync(buildElf({ class: 32, machine: 'x86', entry: 0x200000n, prelude: Buffer.concat(headers), strings }));
 }
 

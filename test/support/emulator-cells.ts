@@ -54,8 +54,17 @@ export function makeCell(s: CellSpec): Cell {
   const scenario = typeof s.scenario === 'string' ? s.scenario : 'inline';
   const profiles: Record<string, unknown> = { kernel: profileOf('kernel', s.kernel, s.kernelProfile) };
   if (s.xen) profiles.xen = profileOf('xen', s.xen, s.xenProfile);
-  const id = `${Object.entries(axes).map(([k, v]) => `${k}=${v}`).join('/')}/scenario=${scenario}${s.kernelProfile ? `+${JSON.stringify(s.kernelProfile)}` : ''}`;
-  return { id, axes, scenario, feature: scenario, profiles, steps: typeof s.scenario === 'string' ? scenarioSteps(s.scenario) : s.scenario };
+  const id = `${Object.entries(axes)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('/')}/scenario=${scenario}${s.kernelProfile ? `+${JSON.stringify(s.kernelProfile)}` : ''}`;
+  return {
+    id,
+    axes,
+    scenario,
+    feature: scenario,
+    profiles,
+    steps: typeof s.scenario === 'string' ? scenarioSteps(s.scenario) : s.scenario,
+  };
 }
 
 /** Prepare and run each cell on a fresh emulator. */

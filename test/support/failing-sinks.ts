@@ -6,23 +6,27 @@ import type { ResultSink } from '../../runner/results/sink.ts';
 export function countingSinks(outDir: string): ResultSink[] {
   let n = 0;
   let last = '';
-  return [{
-    begin: async () => {},
-    add: async (r) => {
-      n++;
-      last = r.id;
+  return [
+    {
+      begin: async () => {},
+      add: async (r) => {
+        n++;
+        last = r.id;
+      },
+      end: async (_run, summary) => writeFileSync(join(outDir, 'counted.json'), JSON.stringify({ n, last, cells: summary.cells })),
     },
-    end: async (_run, summary) => writeFileSync(join(outDir, 'counted.json'), JSON.stringify({ n, last, cells: summary.cells })),
-  }];
+  ];
 }
 
 export function failingSinks(): ResultSink[] {
   let n = 0;
-  return [{
-    begin: async () => {},
-    add: async () => {
-      if (++n === 300) throw new Error('disk full in the worker');
+  return [
+    {
+      begin: async () => {},
+      add: async () => {
+        if (++n === 300) throw new Error('disk full in the worker');
+      },
+      end: async () => {},
     },
-    end: async () => {},
-  }];
+  ];
 }

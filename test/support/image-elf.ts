@@ -70,7 +70,11 @@ export function noteBytes(notes: readonly NoteSpec[], le: boolean, is64: boolean
   for (const n of notes) {
     const name = Buffer.from(`${n.name ?? 'Xen'}\0`, 'latin1');
     const desc =
-      typeof n.desc === 'string' ? Buffer.from(`${n.desc}\0`, 'latin1') : n.desc instanceof Uint8Array ? Buffer.from(n.desc) : w.num(n.desc, n.size ?? (is64 ? 8 : 4));
+      typeof n.desc === 'string'
+        ? Buffer.from(`${n.desc}\0`, 'latin1')
+        : n.desc instanceof Uint8Array
+          ? Buffer.from(n.desc)
+          : w.num(n.desc, n.size ?? (is64 ? 8 : 4));
     w.bytes(w.num(name.length, 4));
     w.bytes(w.num(desc.length, 4));
     w.bytes(w.num(n.type, 4));
@@ -114,7 +118,13 @@ export function buildElf(spec: ElfSpec): Buffer {
   layout.align(4);
   const notesAt = notes ? layout.bytes(notes) : 0;
   const guestAt = spec.xenGuest !== undefined ? layout.bytes(Buffer.from(`${spec.xenGuest}\0`, 'latin1')) : 0;
-  const sectionNames = ['', '.text', ...(notes && notesIn !== 'segment' ? ['.note.Xen'] : []), ...(spec.xenGuest !== undefined ? ['__xen_guest'] : []), '.shstrtab'];
+  const sectionNames = [
+    '',
+    '.text',
+    ...(notes && notesIn !== 'segment' ? ['.note.Xen'] : []),
+    ...(spec.xenGuest !== undefined ? ['__xen_guest'] : []),
+    '.shstrtab',
+  ];
   const shstrtab = Buffer.from(`${sectionNames.join('\0')}\0`, 'latin1');
   const shstrAt = withSections ? layout.bytes(shstrtab) : 0;
   layout.align(8);
@@ -203,9 +213,26 @@ export function buildElf(spec: ElfSpec): Buffer {
 
 /** XEN_ELFNOTE_* numbers, for readable specs. */
 export const NOTE = {
-  INFO: 0, ENTRY: 1, HYPERCALL_PAGE: 2, VIRT_BASE: 3, PADDR_OFFSET: 4, XEN_VERSION: 5, GUEST_OS: 6, GUEST_VERSION: 7,
-  LOADER: 8, PAE_MODE: 9, FEATURES: 10, BSD_SYMTAB: 11, HV_START_LOW: 12, L1_MFN_VALID: 13, SUSPEND_CANCEL: 14,
-  INIT_P2M: 15, MOD_START_PFN: 16, SUPPORTED_FEATURES: 17, PHYS32_ENTRY: 18, PHYS32_RELOC: 19,
+  INFO: 0,
+  ENTRY: 1,
+  HYPERCALL_PAGE: 2,
+  VIRT_BASE: 3,
+  PADDR_OFFSET: 4,
+  XEN_VERSION: 5,
+  GUEST_OS: 6,
+  GUEST_VERSION: 7,
+  LOADER: 8,
+  PAE_MODE: 9,
+  FEATURES: 10,
+  BSD_SYMTAB: 11,
+  HV_START_LOW: 12,
+  L1_MFN_VALID: 13,
+  SUSPEND_CANCEL: 14,
+  INIT_P2M: 15,
+  MOD_START_PFN: 16,
+  SUPPORTED_FEATURES: 17,
+  PHYS32_ENTRY: 18,
+  PHYS32_RELOC: 19,
 } as const;
 
 /** The notes a pv-ops Linux kernel of this class carries (arch/x86/xen/xen-head.S). */

@@ -23,7 +23,9 @@ export function qemuCell(opts: {
     role: opts.role ?? 'dom0',
   };
   return {
-    id: `${Object.entries(axes).map(([k, v]) => `${k}=${v}`).join('/')}/scenario=${opts.scenario}`,
+    id: `${Object.entries(axes)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('/')}/scenario=${opts.scenario}`,
     axes,
     scenario: opts.scenario,
     feature: opts.scenario,

@@ -17,7 +17,10 @@ const works = (cell: Cell, extra: Partial<BackendResult> = {}): { id: string; re
 export class HangingBackend implements Backend {
   readonly name = 'hanging';
   readonly aborted: string[] = [];
-  constructor(private readonly hangs: (c: Cell) => boolean, private readonly ignoreSignal = false) {}
+  constructor(
+    private readonly hangs: (c: Cell) => boolean,
+    private readonly ignoreSignal = false,
+  ) {}
   concurrency(): number {
     return 2;
   }
@@ -26,10 +29,14 @@ export class HangingBackend implements Backend {
       if (this.hangs(cell)) {
         await new Promise<void>((_, reject) => {
           if (this.ignoreSignal) return;
-          ctx.signal.addEventListener('abort', () => {
-            this.aborted.push(cell.id);
-            reject(new Error('killed'));
-          }, { once: true });
+          ctx.signal.addEventListener(
+            'abort',
+            () => {
+              this.aborted.push(cell.id);
+              reject(new Error('killed'));
+            },
+            { once: true },
+          );
         });
       }
       yield works(cell);
@@ -41,7 +48,10 @@ export class HangingBackend implements Backend {
 export class FlakyBackend implements Backend {
   readonly name = 'flaky';
   readonly attempts = new Map<string, number>();
-  constructor(private readonly picks: (c: Cell) => boolean, private readonly failures = 1) {}
+  constructor(
+    private readonly picks: (c: Cell) => boolean,
+    private readonly failures = 1,
+  ) {}
   concurrency(): number {
     return 2;
   }
@@ -50,7 +60,9 @@ export class FlakyBackend implements Backend {
       const n = (this.attempts.get(cell.id) ?? 0) + 1;
       this.attempts.set(cell.id, n);
       await Promise.resolve();
-      yield this.picks(cell) && n <= this.failures ? works(cell, { outcome: 'unsupported', reason: `attempt ${n} went wrong` }) : works(cell);
+      yield this.picks(cell) && n <= this.failures
+        ? works(cell, { outcome: 'unsupported', reason: `attempt ${n} went wrong` })
+        : works(cell);
     }
   }
 }
@@ -59,16 +71,25 @@ export class FlakyBackend implements Backend {
 export class SlowBackend implements Backend {
   readonly name = 'slow';
   readonly ran: string[] = [];
-  constructor(private readonly delayMs: number, private readonly width = 2) {}
+  constructor(
+    private readonly delayMs: number,
+    private readonly width = 2,
+  ) {}
   concurrency(): number {
     return this.width;
   }
   async *run(cells: readonly Cell[], ctx: RunContext): AsyncIterable<{ id: string; result: BackendResult }> {
     for (const cell of cells) {
       await new Promise<void>((resolve, reject) => {
-        const onAbort = () => (clearTimeout(t), reject(new Error('stopped')));
+        const onAbort = () => {
+          clearTimeout(t);
+          reject(new Error('stopped'));
+        };
         // Like a real backend, let go of the signal when the cell is done.
-        const t = setTimeout(() => (ctx.signal.removeEventListener('abort', onAbort), resolve()), this.delayMs);
+        const t = setTimeout(() => {
+          ctx.signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, this.delayMs);
         ctx.signal.addEventListener('abort', onAbort, { once: true });
       });
       this.ran.push(cell.id);

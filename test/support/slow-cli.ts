@@ -12,7 +12,11 @@ import { SlowBackend } from './scale-doubles.ts';
 const [delay, ...args] = process.argv.slice(2);
 const backend = new SlowBackend(Number(delay));
 try {
-  process.exitCode = await runCommand(['--backend', 'slow', ...args], { io: processIo, backends: { slow: async () => backend }, sinks: reportSinks });
+  process.exitCode = await runCommand(['--backend', 'slow', ...args], {
+    io: processIo,
+    backends: { slow: async () => backend },
+    sinks: reportSinks,
+  });
 } catch (e) {
   if (!(e instanceof UserError)) throw e;
   process.stderr.write(`${e.message}\n`);

@@ -34,7 +34,9 @@ export class TableBackendDouble implements Backend {
       this.ran.push(cell.id);
       if (this.options.throwFor?.(cell)) throw new Error(`double told to fail on ${cell.id}`);
       await Promise.resolve();
-      const row = this.table.find((r) => Object.entries(r.when).every(([k, v]) => cell.axes[k] === v || (k === 'scenario' && cell.scenario === v)));
+      const row = this.table.find((r) =>
+        Object.entries(r.when).every(([k, v]) => cell.axes[k] === v || (k === 'scenario' && cell.scenario === v)),
+      );
       const r = row?.result ?? { outcome: 'works' };
       yield { id: cell.id, result: { facts: [], steps: [], transcript: [`double: ${cell.id}`], ...r } };
     }

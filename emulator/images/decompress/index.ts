@@ -36,7 +36,12 @@ export function compressionOf(data: Uint8Array): Compression | 'unknown' {
 }
 
 /** Decompress `data` (one compressed stream, no container trailer) of the given kind. */
-export async function decompress(kind: Compression, data: Uint8Array, place: StreamPlace, xzMode: 'hybrid' | 'pure' = 'hybrid'): Promise<Uint8Array> {
+export async function decompress(
+  kind: Compression,
+  data: Uint8Array,
+  place: StreamPlace,
+  xzMode: 'hybrid' | 'pure' = 'hybrid',
+): Promise<Uint8Array> {
   switch (kind) {
     case 'none':
       return data;

@@ -9,7 +9,8 @@ const MAX_BLOCK_OUTPUT = 8 << 20;
 
 export function unlz4(data: Uint8Array, place: StreamPlace): Uint8Array {
   const view = Buffer.from(data.buffer, data.byteOffset, data.length);
-  if (data.length < 4 || view.readUInt32LE(0) !== LZ4_LEGACY_MAGIC) throw corrupt(place, 'lz4', new Error('no legacy lz4 magic 0x184c2102'));
+  if (data.length < 4 || view.readUInt32LE(0) !== LZ4_LEGACY_MAGIC)
+    throw corrupt(place, 'lz4', new Error('no legacy lz4 magic 0x184c2102'));
   const blocks: { at: number; size: number; out: number }[] = [];
   let total = 0;
   let pos = 4;
@@ -20,7 +21,11 @@ export function unlz4(data: Uint8Array, place: StreamPlace): Uint8Array {
       continue;
     }
     if (size === 0 || pos + 4 + size > data.length) {
-      throw new ImageError(place.file, place.offset + pos, `lz4 block of ${size} bytes runs past the end of the data (${data.length - pos - 4} left)`);
+      throw new ImageError(
+        place.file,
+        place.offset + pos,
+        `lz4 block of ${size} bytes runs past the end of the data (${data.length - pos - 4} left)`,
+      );
     }
     const out = scanBlock(data, pos + 4, size, place);
     total += out;

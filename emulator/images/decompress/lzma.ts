@@ -16,7 +16,8 @@ export function unlzma(data: Uint8Array, place: StreamPlace): Uint8Array {
   let size = header.readBigUInt64LE(5);
   let input = data;
   if (size === UNKNOWN) {
-    if (place.expectedSize === undefined) throw corrupt(place, 'lzma', new Error('the stream does not declare its size and no size trailer gives it'), 5);
+    if (place.expectedSize === undefined)
+      throw corrupt(place, 'lzma', new Error('the stream does not declare its size and no size trailer gives it'), 5);
     size = BigInt(place.expectedSize);
     input = Buffer.concat([header, data.subarray(13)]);
     (input as Buffer).writeBigUInt64LE(size, 5);

@@ -54,8 +54,10 @@ export function unlzo(data: Uint8Array, place: StreamPlace): Uint8Array {
     need(4, 'block header');
     const src = v.readUInt32BE(p);
     p += 4;
-    if (dst > MAX_BLOCK) throw new ImageError(place.file, place.offset + head, `lzop block declares ${dst} bytes, over lzop's ${MAX_BLOCK}-byte block limit`);
-    if (src > dst || src === 0) throw new ImageError(place.file, place.offset + head, `lzop block sizes are inconsistent (compressed ${src}, uncompressed ${dst})`);
+    if (dst > MAX_BLOCK)
+      throw new ImageError(place.file, place.offset + head, `lzop block declares ${dst} bytes, over lzop's ${MAX_BLOCK}-byte block limit`);
+    if (src > dst || src === 0)
+      throw new ImageError(place.file, place.offset + head, `lzop block sizes are inconsistent (compressed ${src}, uncompressed ${dst})`);
     if (flags & F_ADLER32_D) p += 4;
     if (flags & F_CRC32_D) p += 4;
     if (src < dst) {
@@ -73,7 +75,8 @@ export function unlzo(data: Uint8Array, place: StreamPlace): Uint8Array {
   for (const b of blocks) {
     const input = data.subarray(b.at, b.at + b.src);
     const block = b.src === b.dst ? input : boundedLzo1x(input, b.dst, place, b.at);
-    if (block.length !== b.dst) throw new ImageError(place.file, place.offset + b.at, `lzo block expands to ${block.length} bytes, its header says ${b.dst}`);
+    if (block.length !== b.dst)
+      throw new ImageError(place.file, place.offset + b.at, `lzo block expands to ${block.length} bytes, its header says ${b.dst}`);
     out.set(block, o);
     o += b.dst;
   }
@@ -96,7 +99,11 @@ interface LzoInternals {
 function boundedLzo1x(input: Uint8Array, size: number, place: StreamPlace, at: number): Uint8Array {
   const d = new (LZO as unknown as new () => LzoInternals)();
   if (typeof d.b !== 'function' || typeof d.F !== 'function' || !(d.t instanceof Uint8Array)) {
-    throw new ImageError(place.file, place.offset + at, 'this lzo-ts version has unknown internals: refusing to decompress without a size bound');
+    throw new ImageError(
+      place.file,
+      place.offset + at,
+      'this lzo-ts version has unknown internals: refusing to decompress without a size bound',
+    );
   }
   d.t = new Uint8Array(size + 3); // the decoder writes up to 3 bytes ahead before checking
   d.b = () => {

@@ -18,7 +18,9 @@ declare module 'seek-bzip' {
   export interface ByteSink {
     writeByte(byte: number): void;
   }
-  const Bunzip: { decode(input: ByteSource | Uint8Array, output?: ByteSink | number | Uint8Array, multistream?: boolean): Buffer | undefined };
+  const Bunzip: {
+    decode(input: ByteSource | Uint8Array, output?: ByteSink | number | Uint8Array, multistream?: boolean): Buffer | undefined;
+  };
   export default Bunzip;
 }
 

@@ -77,8 +77,10 @@ export async function unxz(data: Uint8Array, place: StreamPlace, mode: 'hybrid' 
     const dataAt = p + headerSize;
     if (!simple) break;
     const { packed, unpacked } = walkLzma2(data, dataAt, place);
-    if (declaredPacked !== undefined && declaredPacked !== packed) fail(p, `block says ${declaredPacked} compressed bytes, its LZMA2 chunks hold ${packed}`);
-    if (declaredUnpacked !== undefined && declaredUnpacked !== unpacked) fail(p, `block says ${declaredUnpacked} bytes, its LZMA2 chunks hold ${unpacked}`);
+    if (declaredPacked !== undefined && declaredPacked !== packed)
+      fail(p, `block says ${declaredPacked} compressed bytes, its LZMA2 chunks hold ${packed}`);
+    if (declaredUnpacked !== undefined && declaredUnpacked !== unpacked)
+      fail(p, `block says ${declaredUnpacked} bytes, its LZMA2 chunks hold ${unpacked}`);
     total += unpacked;
     checkDeclared(place, 'xz', total, p);
     blocks.push({ dataAt, lzma2Length: packed, unpacked, bcj });

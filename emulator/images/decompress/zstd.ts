@@ -8,7 +8,8 @@ import { checkDeclared, corrupt, type StreamPlace } from './errors.ts';
  */
 export function unzstd(data: Uint8Array, place: StreamPlace): Uint8Array {
   const size = frameContentSize(data, place) ?? place.expectedSize;
-  if (size === undefined) throw corrupt(place, 'zstd', new Error('the frame does not declare its content size and no size trailer gives it'));
+  if (size === undefined)
+    throw corrupt(place, 'zstd', new Error('the frame does not declare its content size and no size trailer gives it'));
   checkDeclared(place, 'zstd', size);
   const out = new Uint8Array(size);
   try {
@@ -19,7 +20,8 @@ export function unzstd(data: Uint8Array, place: StreamPlace): Uint8Array {
 }
 
 function frameContentSize(d: Uint8Array, place: StreamPlace): number | undefined {
-  if (d.length < 6 || d[0] !== 0x28 || d[1] !== 0xb5 || d[2] !== 0x2f || d[3] !== 0xfd) throw corrupt(place, 'zstd', new Error('no zstd frame magic'));
+  if (d.length < 6 || d[0] !== 0x28 || d[1] !== 0xb5 || d[2] !== 0x2f || d[3] !== 0xfd)
+    throw corrupt(place, 'zstd', new Error('no zstd frame magic'));
   const flags = d[4]!;
   const fcsFlag = flags >> 6;
   const single = (flags >> 5) & 1;

@@ -5,12 +5,12 @@
 const viewAxes = D.axes.map((a, i) => i).filter((i) => !ROW_AXES.includes(D.axes[i].name) && D.axes[i].name !== COL_AXIS);
 const state = {
   scenario: 0,
-  view: {},                          // axis index -> value index, for role and user axes
+  view: {}, // axis index -> value index, for role and user axes
   hidden: D.axes.map(() => new Set()), // axis index -> hidden value indices
   hiddenOutcomes: new Set(),
   search: '',
   onlyChanges: false,
-  baseline: null,                    // { label, byIndex: Array<verdict|undefined>, removed: [] }
+  baseline: null, // { label, byIndex: Array<verdict|undefined>, removed: [] }
   selected: -1,
 };
 for (const ai of viewAxes) state.view[ai] = 0;
@@ -31,7 +31,9 @@ function passesFilters(cell) {
   return true;
 }
 const indexOfCell = new Map();
-cells.forEach((c, i) => indexOfCell.set(c, i));
+cells.forEach((c, i) => {
+  indexOfCell.set(c, i);
+});
 const cellIndexOf = (cell) => indexOfCell.get(cell);
 
 // ---- baseline ------------------------------------------------------------------------
@@ -46,13 +48,15 @@ function useEmbeddedBaseline() {
   if (!b) return;
   state.baseline = {
     label: b.label,
-    byIndex: b.cells.map((x) => (x === 0 ? undefined : { outcome: OUT[x[0]], status: STATUS[x[1]], flaky: (x[2] & 1) === 1, reason: x[3] < 0 ? undefined : S[x[3]] })),
+    byIndex: b.cells.map((x) =>
+      x === 0 ? undefined : { outcome: OUT[x[0]], status: STATUS[x[1]], flaky: (x[2] & 1) === 1, reason: x[3] < 0 ? undefined : S[x[3]] },
+    ),
     removed: b.removed,
   };
 }
 function useLoadedBaseline(json, name) {
-  if (!json || json.schema !== 'pvmatrix/results@1' || !Array.isArray(json.cells)) {
-    throw new Error(name + ' is not a pvmatrix results.json (expected "schema": "pvmatrix/results@1")');
+  if (json?.schema !== 'pvmatrix/results@1' || !Array.isArray(json.cells)) {
+    throw new Error(`${name} is not a pvmatrix results.json (expected "schema": "pvmatrix/results@1")`);
   }
   const byId = new Map();
   for (const c of json.cells) if (c && typeof c.id === 'string') byId.set(c.id, c);
@@ -61,7 +65,12 @@ function useLoadedBaseline(json, name) {
     const b = byId.get(id);
     if (!b) return undefined;
     byId.delete(id);
-    return { outcome: String(b.outcome), status: String(b.status), flaky: b.flaky === true, reason: typeof b.reason === 'string' ? b.reason : undefined };
+    return {
+      outcome: String(b.outcome),
+      status: String(b.status),
+      flaky: b.flaky === true,
+      reason: typeof b.reason === 'string' ? b.reason : undefined,
+    };
   });
   state.baseline = { label: name, byIndex, removed: [...byId.keys()] };
 }

@@ -2,8 +2,8 @@
 // function scope). Data strings reach the page through textContent and DOM attributes only.
 // The pivot table and the counts above it.
 // ---- the pivot table -----------------------------------------------------------------
-let grid = [];        // rows of (cell index | -1)
-let gridEls = [];     // the same rows, as td elements (null where no cell)
+let grid = []; // rows of (cell index | -1)
+let gridEls = []; // the same rows, as td elements (null where no cell)
 let focusPos = [0, 0];
 
 function render() {
@@ -24,16 +24,30 @@ function render() {
   for (const i of visible) {
     const key = rowAis.map((ai) => cells[i][ai]).join(',');
     let r = rowsByKey.get(key);
-    if (!r) { r = { vals: rowAis.map((ai) => cells[i][ai]), at: new Map() }; rowsByKey.set(key, r); }
+    if (!r) {
+      r = { vals: rowAis.map((ai) => cells[i][ai]), at: new Map() };
+      rowsByKey.set(key, r);
+    }
     r.at.set(colAi === undefined ? -1 : cells[i][colAi], i);
   }
-  const rows = [...rowsByKey.values()].sort((a, b) => { for (let k = 0; k < a.vals.length; k++) if (a.vals[k] !== b.vals[k]) return a.vals[k] - b.vals[k]; return 0; });
+  const rows = [...rowsByKey.values()].sort((a, b) => {
+    for (let k = 0; k < a.vals.length; k++) if (a.vals[k] !== b.vals[k]) return a.vals[k] - b.vals[k];
+    return 0;
+  });
 
   const table = $('matrix');
   const thead = el('thead');
   const hr = el('tr');
-  rowAis.forEach((ai, k) => hr.append(el('th', { scope: 'col', class: 'rowhead-col', text: k === rowAis.length - 1 && colAi !== undefined ? D.axes[ai].name + '  \u2192 Xen' : D.axes[ai].name })));
-  for (const col of cols) hr.append(el('th', { scope: 'col', class: 'xen-col', title: col < 0 ? '' : valueId(colAi, col) }, [el('div', { text: col < 0 ? 'no Xen (native)' : label(colAi, col) })]));
+  for (const [k, ai] of rowAis.entries()) {
+    const text = k === rowAis.length - 1 && colAi !== undefined ? `${D.axes[ai].name}  \u2192 Xen` : D.axes[ai].name;
+    hr.append(el('th', { scope: 'col', class: 'rowhead-col', text }));
+  }
+  for (const col of cols)
+    hr.append(
+      el('th', { scope: 'col', class: 'xen-col', title: col < 0 ? '' : valueId(colAi, col) }, [
+        el('div', { text: col < 0 ? 'no Xen (native)' : label(colAi, col) }),
+      ]),
+    );
   thead.append(hr);
   const tbody = el('tbody');
   grid = [];
@@ -46,7 +60,11 @@ function render() {
     const prev = rows[ri - 1];
     rowAis.forEach((ai, k) => {
       const same = prev && r.vals.slice(0, k + 1).every((v, j) => v === prev.vals[j]);
-      const th = el('th', { scope: 'row', class: 'rowhead' + (same ? ' cont' : '') + (k === 0 ? ' first' : ''), text: same ? '' : r.vals[k] < 0 ? '\u2014' : label(ai, r.vals[k]) });
+      const th = el('th', {
+        scope: 'row',
+        class: `rowhead${same ? ' cont' : ''}${k === 0 ? ' first' : ''}`,
+        text: same ? '' : r.vals[k] < 0 ? '\u2014' : label(ai, r.vals[k]),
+      });
       tr.append(th);
     });
     if (!prev || prev.vals[0] !== r.vals[0]) tr.className = 'group-start';
@@ -54,7 +72,12 @@ function render() {
     const elRow = [];
     cols.forEach((col, ci) => {
       const i = r.at.get(col);
-      if (i === undefined) { tr.append(el('td', { class: 'none' })); gridRow.push(-1); elRow.push(null); return; }
+      if (i === undefined) {
+        tr.append(el('td', { class: 'none' }));
+        gridRow.push(-1);
+        elRow.push(null);
+        return;
+      }
       const c = cells[i];
       const out = OUT[c[F.outcome]];
       counts[out]++;
@@ -63,12 +86,21 @@ function render() {
       const ch = changeOf(i);
       if (ch && ch !== 'unchanged') changeCounts[ch]++;
       const text = describe(c, ch);
-      const td = el('td', {
-        class: 'cell o-' + out + (st === 'failed' ? ' unexpected' : '') + (ch && ch !== 'unchanged' ? ' ch-' + ch : '') + (i === state.selected ? ' selected' : ''),
-        tabindex: '-1',
-        'data-id': cellId(c),
-        'aria-label': text,
-      }, [el('span', { class: 'sym', 'aria-hidden': 'true', text: SYMBOL[out] })]);
+      const td = el(
+        'td',
+        {
+          class:
+            'cell o-' +
+            out +
+            (st === 'failed' ? ' unexpected' : '') +
+            (ch && ch !== 'unchanged' ? ` ch-${ch}` : '') +
+            (i === state.selected ? ' selected' : ''),
+          tabindex: '-1',
+          'data-id': cellId(c),
+          'aria-label': text,
+        },
+        [el('span', { class: 'sym', 'aria-hidden': 'true', text: SYMBOL[out] })],
+      );
       if (ch && CHANGE_SYMBOL[ch]) td.append(el('span', { class: 'chg', 'aria-hidden': 'true', text: CHANGE_SYMBOL[ch] }));
       if (st === 'failed' && !(ch && CHANGE_SYMBOL[ch])) td.append(el('span', { class: 'chg', 'aria-hidden': 'true', text: '\u2260' }));
       td.title = text;
@@ -92,26 +124,32 @@ function render() {
 }
 
 function rowText(c, rowAis) {
-  return rowAis.map((ai) => (c[ai] < 0 ? '' : label(ai, c[ai]) + ' ' + valueId(ai, c[ai]))).join(' ');
+  return rowAis.map((ai) => (c[ai] < 0 ? '' : `${label(ai, c[ai])} ${valueId(ai, c[ai])}`)).join(' ');
 }
 
 function describe(c, ch) {
   const parts = [];
-  for (let ai = 0; ai < NA; ai++) if (c[ai] >= 0) parts.push(D.axes[ai].name + ' ' + label(ai, c[ai]));
-  let s = parts.join(', ') + ', ' + D.scenarios[c[F.scenario]] + ': ' + OUT[c[F.outcome]];
-  if (STATUS[c[F.status]] === 'failed') s += ' (expected ' + OUT[c[F.expected]] + ')';
-  if (ch && ch !== 'unchanged') s += ', ' + CHANGE_TEXT[ch] + ' against the baseline';
+  for (let ai = 0; ai < NA; ai++) if (c[ai] >= 0) parts.push(`${D.axes[ai].name} ${label(ai, c[ai])}`);
+  let s = `${parts.join(', ')}, ${D.scenarios[c[F.scenario]]}: ${OUT[c[F.outcome]]}`;
+  if (STATUS[c[F.status]] === 'failed') s += ` (expected ${OUT[c[F.expected]]})`;
+  if (ch && ch !== 'unchanged') s += `, ${CHANGE_TEXT[ch]} against the baseline`;
   return s;
 }
 
 function renderCounts(counts, changeCounts) {
   const box = $('counts');
   box.replaceChildren();
-  for (const o of OUT) box.append(el('span', { class: 'count o-' + o }, [el('span', { class: 'sym', 'aria-hidden': 'true', text: SYMBOL[o] }), ' ' + counts[o] + ' ' + o]));
-  if (counts.unexpected) box.append(el('span', { class: 'count unexpected-count', text: '\u2260 ' + counts.unexpected + ' not as expected' }));
+  for (const o of OUT)
+    box.append(
+      el('span', { class: `count o-${o}` }, [el('span', { class: 'sym', 'aria-hidden': 'true', text: SYMBOL[o] }), ` ${counts[o]} ${o}`]),
+    );
+  if (counts.unexpected) box.append(el('span', { class: 'count unexpected-count', text: `\u2260 ${counts.unexpected} not as expected` }));
   if (state.baseline) {
-    for (const k of Object.keys(changeCounts)) box.append(el('span', { class: 'count ch-' + k, 'data-change': k, text: CHANGE_SYMBOL[k] + ' ' + changeCounts[k] + ' ' + CHANGE_TEXT[k] }));
-    if (state.baseline.removed.length) box.append(el('span', { class: 'count', text: state.baseline.removed.length + ' removed' }));
+    for (const k of Object.keys(changeCounts))
+      box.append(
+        el('span', { class: `count ch-${k}`, 'data-change': k, text: `${CHANGE_SYMBOL[k]} ${changeCounts[k]} ${CHANGE_TEXT[k]}` }),
+      );
+    if (state.baseline.removed.length) box.append(el('span', { class: 'count', text: `${state.baseline.removed.length} removed` }));
   }
 }
 
@@ -122,8 +160,8 @@ function stickRowHeads(headerRow, n) {
   let left = 0;
   for (let k = 0; k < n; k++) {
     const w = headerRow.children[k].getBoundingClientRect().width;
-    css += '#matrix tr > :nth-child(' + (k + 1) + ') { position: sticky; left: ' + left + 'px; z-index: ' + (k === n - 1 ? 2 : 1) + '; }\n';
-    css += '#matrix thead tr > :nth-child(' + (k + 1) + ') { z-index: 3; }\n';
+    css += `#matrix tr > :nth-child(${k + 1}) { position: sticky; left: ${left}px; z-index: ${k === n - 1 ? 2 : 1}; }\n`;
+    css += `#matrix thead tr > :nth-child(${k + 1}) { z-index: 3; }\n`;
     left += w;
   }
   $('sticky-heads').textContent = css;

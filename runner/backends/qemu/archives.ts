@@ -17,10 +17,30 @@ import { hostLibraries, XEN_BINARIES, XENSTORE_CLIENTS } from './toolstack.ts';
 export const BUSYBOX = '/bin/busybox';
 
 const DIRS = ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'dev', 'proc', 'sys', 'tmp', 'etc', 'run', 'root', 'mnt', 'var/log'];
-const TOOLSTACK_DIRS = ['var/lib/xen', 'var/lib/xenstored', 'var/log/xen/console', 'var/run/xen', 'var/run/xenstored', 'var/lock', 'etc/xen', 'boot'];
+const TOOLSTACK_DIRS = [
+  'var/lib/xen',
+  'var/lib/xenstored',
+  'var/log/xen/console',
+  'var/run/xen',
+  'var/run/xenstored',
+  'var/lock',
+  'etc/xen',
+  'boot',
+];
 
 /** Xen modules the agent can load, as named by load-module steps (their deps follow them in). */
-export const XEN_MODULES = ['xen-privcmd', 'xenfs', 'xen-evtchn', 'xen-gntdev', 'xen-gntalloc', 'xen-blkfront', 'xen-netfront', 'xen-blkback', 'xen-netback', 'loop'];
+export const XEN_MODULES = [
+  'xen-privcmd',
+  'xenfs',
+  'xen-evtchn',
+  'xen-gntdev',
+  'xen-gntalloc',
+  'xen-blkfront',
+  'xen-netfront',
+  'xen-blkback',
+  'xen-netback',
+  'loop',
+];
 // loop: dom0's disks for attach-device {kind: vbd} are files on loop devices (blkback needs a block device).
 
 async function writeGz(path: string, entries: CpioEntry[]): Promise<string> {
@@ -36,7 +56,13 @@ export const builtArchives = new Set<string>();
 
 async function cached(name: string, build: () => Promise<CpioEntry[]>): Promise<string> {
   const path = join(cachePaths().archives, `${name}.cpio.gz`);
-  if (await stat(path).then((s) => s.size > 0, () => false)) return path;
+  if (
+    await stat(path).then(
+      (s) => s.size > 0,
+      () => false,
+    )
+  )
+    return path;
   builtArchives.add(path);
   return writeGz(path, await build());
 }
@@ -45,7 +71,11 @@ function withParents(entries: CpioEntry[]): CpioEntry[] {
   const seen = new Set<string>();
   const out: CpioEntry[] = [];
   for (const e of entries) {
-    for (const d of parentsOf(e.name)) if (!seen.has(d)) (seen.add(d), out.push({ name: d, kind: 'dir' }));
+    for (const d of parentsOf(e.name)) {
+      if (seen.has(d)) continue;
+      seen.add(d);
+      out.push({ name: d, kind: 'dir' });
+    }
     if (e.kind === 'dir') {
       if (seen.has(e.name)) continue;
       seen.add(e.name);
@@ -89,10 +119,22 @@ export async function toolstackPart(root: string): Promise<string> {
     for (const b of XEN_BINARIES) entries.push(await fileEntry(join(root, b), b));
     for (const c of XENSTORE_CLIENTS) {
       const p = join(root, 'usr/bin', c);
-      if (await lstat(p).then(() => true, () => false)) entries.push(await fileEntry(p, `usr/bin/${c}`));
+      if (
+        await lstat(p).then(
+          () => true,
+          () => false,
+        )
+      )
+        entries.push(await fileEntry(p, `usr/bin/${c}`));
     }
     const xlConf = join(root, 'etc/xen/xl.conf');
-    if (await stat(xlConf).then(() => true, () => false)) entries.push(await fileEntry(xlConf, 'etc/xen/xl.conf'));
+    if (
+      await stat(xlConf).then(
+        () => true,
+        () => false,
+      )
+    )
+      entries.push(await fileEntry(xlConf, 'etc/xen/xl.conf'));
     return withParents(entries);
   });
 }
@@ -105,7 +147,13 @@ export async function toolstackPart(root: string): Promise<string> {
 export async function modulesPart(release: string | undefined): Promise<{ path: string; modules: string[] } | undefined> {
   if (!release) return undefined;
   const root = `/lib/modules/${release}`;
-  if (!(await stat(join(root, 'modules.dep')).then(() => true, () => false))) return undefined;
+  if (
+    !(await stat(join(root, 'modules.dep')).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return undefined;
   const depLines = new Map<string, string[]>();
   for (const line of (await readFile(join(root, 'modules.dep'), 'utf8')).split('\n')) {
     const m = /^(\S+\.ko(?:\.\w+)?):\s*(.*)$/.exec(line);
@@ -124,14 +172,18 @@ export async function modulesPart(release: string | undefined): Promise<{ path: 
   const listHash = createHash('sha256').update(names.join(' ')).digest('hex').slice(0, 8);
   const path = await cached(`modules-${release}-${listHash}`, async () => {
     const entries: CpioEntry[] = [];
-    for (const p of [...wanted].sort()) entries.push({ name: `lib/modules/${release}/${p}`, kind: 'file', data: await readFile(join(root, p)) });
-    const dep = [...wanted].sort().map((p) => `${p}: ${(depLines.get(p) ?? []).join(' ')}`.trimEnd()).join('\n') + '\n';
+    for (const p of [...wanted].sort())
+      entries.push({ name: `lib/modules/${release}/${p}`, kind: 'file', data: await readFile(join(root, p)) });
+    const dep = `${[...wanted]
+      .sort()
+      .map((p) => `${p}: ${(depLines.get(p) ?? []).join(' ')}`.trimEnd())
+      .join('\n')}\n`;
     const alias = (await readFile(join(root, 'modules.alias'), 'utf8').catch(() => ''))
       .split('\n')
       .filter((l) => names.includes(l.split(' ')[2]?.replace(/_/g, '-') ?? ''))
       .join('\n');
     entries.push({ name: `lib/modules/${release}/modules.dep`, kind: 'file', data: Buffer.from(dep) });
-    entries.push({ name: `lib/modules/${release}/modules.alias`, kind: 'file', data: Buffer.from(alias + '\n') });
+    entries.push({ name: `lib/modules/${release}/modules.alias`, kind: 'file', data: Buffer.from(`${alias}\n`) });
     return withParents(entries);
   });
   return { path, modules: names };
@@ -145,4 +197,3 @@ export async function payloadPart(file: string, name: string): Promise<string> {
   const key = sha256(`${file}|${s.size}|${s.mtimeMs}|${name}`).slice(0, 16);
   return cached(`payload-${key}`, async () => withParents([{ name: `boot/${name}`, kind: 'file', data: await readFile(file) }]));
 }
-

@@ -50,7 +50,15 @@ export function planBoots(cells: readonly RealCell[]): BootPlan[] {
       // A native boot is the kernel alone: cells of one kernel and command line share it.
       const cmdline = uniqueWords([NATIVE_BASE, rc.kernelCmdline, b.cmdline].filter(Boolean).join(' '));
       const key = ['native', rc.kernelImage, cmdline].join('|');
-      const plan = boots.get(key) ?? { key, role: 'dom0' as const, native: true, cells: [], xenCmdline: '', dom0Cmdline: cmdline, memMiB: 512 };
+      const plan = boots.get(key) ?? {
+        key,
+        role: 'dom0' as const,
+        native: true,
+        cells: [],
+        xenCmdline: '',
+        dom0Cmdline: cmdline,
+        memMiB: 512,
+      };
       plan.cells.push(rc);
       boots.set(key, plan);
       continue;
@@ -65,7 +73,9 @@ export function planBoots(cells: readonly RealCell[]): BootPlan[] {
       // QEMU gives 2 CPUs, and dom0 gets one vCPU per CPU: 2 needs no option.
       const vcpus = b.maxvcpus ?? b.vcpus;
       if (vcpus && vcpus !== QEMU_CPUS && !/dom0_max_vcpus=/.test(xen)) xen += ` dom0_max_vcpus=${vcpus}`;
-      dom0 = [DOM0_BASE, rc.kernelCmdline, b.cmdline, b.vcpus && b.maxvcpus && b.vcpus < b.maxvcpus ? `maxcpus=${b.vcpus}` : ''].filter(Boolean).join(' ');
+      dom0 = [DOM0_BASE, rc.kernelCmdline, b.cmdline, b.vcpus && b.maxvcpus && b.vcpus < b.maxvcpus ? `maxcpus=${b.vcpus}` : '']
+        .filter(Boolean)
+        .join(' ');
     } else if (!/dom0_mem=/.test(xen)) xen += ' dom0_mem=512M';
     xen = uniqueWords(xen);
     dom0 = uniqueWords(dom0);

@@ -48,7 +48,7 @@ export async function readManifest(): Promise<Manifest> {
 
 /** Written to a temp file then renamed, so a crash never leaves half a manifest. */
 export async function writeManifest(m: Manifest): Promise<void> {
-  await writeAtomic(cachePaths().manifest, JSON.stringify(m, null, 2) + '\n');
+  await writeAtomic(cachePaths().manifest, `${JSON.stringify(m, null, 2)}\n`);
 }
 
 export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {

@@ -28,8 +28,18 @@ export function resolveImage(pattern: string | undefined): string | undefined {
   if (!/[*?]/.test(pattern)) return existsSync(pattern) ? pattern : undefined;
   const dir = dirname(pattern);
   if (/[*?]/.test(dir) || !existsSync(dir)) return undefined;
-  const re = new RegExp('^' + basename(pattern).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
-  const hit = readdirSync(dir).filter((n) => re.test(n)).sort().at(-1);
+  const re = new RegExp(
+    '^' +
+      basename(pattern)
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.') +
+      '$',
+  );
+  const hit = readdirSync(dir)
+    .filter((n) => re.test(n))
+    .sort()
+    .at(-1);
   return hit ? join(dir, hit) : undefined;
 }
 
@@ -58,7 +68,11 @@ export function readCell(cell: Cell): RealCell {
 }
 
 /** The few header bytes that say what a kernel file is, read synchronously (cannotRun is sync). */
-export function headerFacts(path: string): { kind: 'bzImage' | 'elf' | 'gzip' | 'unknown'; arch?: 'x86_64' | 'x86_32'; compression?: string } {
+export function headerFacts(path: string): {
+  kind: 'bzImage' | 'elf' | 'gzip' | 'unknown';
+  arch?: 'x86_64' | 'x86_32';
+  compression?: string;
+} {
   const fd = openSync(path, 'r');
   try {
     const h = Buffer.alloc(0x400);
@@ -70,7 +84,24 @@ export function headerFacts(path: string): { kind: 'bzImage' | 'elf' | 'gzip' | 
       if (protocol >= 0x208) {
         const p = Buffer.alloc(6);
         readSync(fd, p, 0, 6, ((h[0x1f1] || 4) + 1) * 512 + h.readUInt32LE(0x248));
-        compression = p[0] === 0x1f && p[1] === 0x8b ? 'gzip' : p.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0])) ? 'xz' : p[0] === 0x42 && p[1] === 0x5a ? 'bzip2' : p[0] === 0x5d ? 'lzma' : p[0] === 0x89 && p[1] === 0x4c ? 'lzo' : p[0] === 0x02 && p[1] === 0x21 ? 'lz4' : p[0] === 0x28 && p[1] === 0xb5 ? 'zstd' : p[0] === 0x7f && p[1] === 0x45 ? 'none' : 'unknown';
+        compression =
+          p[0] === 0x1f && p[1] === 0x8b
+            ? 'gzip'
+            : p.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0]))
+              ? 'xz'
+              : p[0] === 0x42 && p[1] === 0x5a
+                ? 'bzip2'
+                : p[0] === 0x5d
+                  ? 'lzma'
+                  : p[0] === 0x89 && p[1] === 0x4c
+                    ? 'lzo'
+                    : p[0] === 0x02 && p[1] === 0x21
+                      ? 'lz4'
+                      : p[0] === 0x28 && p[1] === 0xb5
+                        ? 'zstd'
+                        : p[0] === 0x7f && p[1] === 0x45
+                          ? 'none'
+                          : 'unknown';
       }
       return { kind: 'bzImage', arch, compression };
     }
@@ -88,7 +119,8 @@ export function headerFacts(path: string): { kind: 'bzImage' | 'elf' | 'gzip' | 
 /** Steps the real backend runs for a PV domU only (dom0 is where the backends live). */
 const DOMU_ONLY_ACTIONS: Record<string, string> = {
   'attach-device': 'devices are attached to a domU through the backends in dom0; the qemu backend does not attach devices to dom0 itself',
-  'detach-device': 'devices are detached from a domU through the backends in dom0; the qemu backend does not detach devices from dom0 itself',
+  'detach-device':
+    'devices are detached from a domU through the backends in dom0; the qemu backend does not detach devices from dom0 itself',
 };
 
 /** Steps that act through Xen's toolstack: a native boot has no Xen to ask. */
@@ -100,13 +132,18 @@ export function cannotRunReason(rc: RealCell): string | undefined {
   const xen = xenProfileOf(cell);
   const kernel = (cell.profiles.kernel ?? {}) as Record<string, unknown>;
   if (!rc.xenImage && !rc.native) {
-    return xen.image ? `xen ${cell.axes.xen}: its image ${String(xen.image)} is not on this machine` : `xen ${cell.axes.xen} has no real hypervisor image (a profile with \`image:\` is needed for the qemu backend)`;
+    return xen.image
+      ? `xen ${cell.axes.xen}: its image ${String(xen.image)} is not on this machine`
+      : `xen ${cell.axes.xen} has no real hypervisor image (a profile with \`image:\` is needed for the qemu backend)`;
   }
   if (!rc.kernelImage) {
-    return kernel.image ? `kernel ${cell.axes.kernel}: its image ${String(kernel.image)} is not on this machine` : `kernel ${cell.axes.kernel} has no real image (a profile with \`image:\` is needed for the qemu backend)`;
+    return kernel.image
+      ? `kernel ${cell.axes.kernel}: its image ${String(kernel.image)} is not on this machine`
+      : `kernel ${cell.axes.kernel} has no real image (a profile with \`image:\` is needed for the qemu backend)`;
   }
   if (!rc.native && rc.role !== 'dom0' && rc.role !== 'domU') return `role ${rc.role}: the qemu backend runs dom0 and domU cells`;
-  if (rc.role === 'domU' && !rc.native && xen.dom0Image && !rc.dom0Image) return `xen ${cell.axes.xen}: its dom0Image ${String(xen.dom0Image)} is not on this machine`;
+  if (rc.role === 'domU' && !rc.native && xen.dom0Image && !rc.dom0Image)
+    return `xen ${cell.axes.xen}: its dom0Image ${String(xen.dom0Image)} is not on this machine`;
   for (const s of rc.steps) {
     const why = rc.role !== 'domU' || rc.native ? DOMU_ONLY_ACTIONS[s.action] : undefined;
     if (why) return `scenario ${cell.scenario}: ${why}`;
@@ -120,7 +157,8 @@ export function cannotRunReason(rc: RealCell): string | undefined {
   }
   // QEMU boots a bzImage natively (its own boot protocol); a vmlinux needs a loader.
   if (rc.native && rc.format !== 'bzImage') return `scenario ${cell.scenario}: a native boot under QEMU takes a bzImage, not ${rc.format}`;
-  if (rc.format === 'bzImage' && facts.kind !== 'bzImage') return `kernel ${cell.axes.kernel}: the real image ${rc.kernelImage} is not a bzImage`;
+  if (rc.format === 'bzImage' && facts.kind !== 'bzImage')
+    return `kernel ${cell.axes.kernel}: the real image ${rc.kernelImage} is not a bzImage`;
   if ((rc.format === 'vmlinux' || rc.format === 'vmlinux.gz') && facts.kind === 'gzip' && rc.format === 'vmlinux') {
     return `kernel ${cell.axes.kernel}: the real image is a gzipped vmlinux; pvmatrix does not gunzip it to a raw vmlinux`;
   }

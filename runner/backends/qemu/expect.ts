@@ -5,10 +5,18 @@ import type { Expect } from '../../../domain/steps.ts';
  * agent's own shell check only decides when to stop polling). Undefined when it holds,
  * otherwise what differed.
  */
-export function checkValue(raw: string, e: Expect | undefined, vars: Record<string, string>, axes: Record<string, string>): string | undefined {
+export function checkValue(
+  raw: string,
+  e: Expect | undefined,
+  vars: Record<string, string>,
+  axes: Record<string, string>,
+): string | undefined {
   if (!e) return undefined;
   const v = raw.trim();
-  const sub = (x: string | number) => String(x).replace(/\$\{axes\.([A-Za-z0-9_-]+)\}/g, (_, a: string) => axes[a] ?? '').replace(/\$\{([a-z_][a-z0-9_]*)\}/gi, (_, n: string) => vars[n] ?? '');
+  const sub = (x: string | number) =>
+    String(x)
+      .replace(/\$\{axes\.([A-Za-z0-9_-]+)\}/g, (_, a: string) => axes[a] ?? '')
+      .replace(/\$\{([a-z_][a-z0-9_]*)\}/gi, (_, n: string) => vars[n] ?? '');
   const show = (s: string) => (s.length > 120 ? `${JSON.stringify(s.slice(0, 120))}…` : JSON.stringify(s));
   if (e.exists !== undefined && v !== (e.exists ? 'exists' : 'absent')) return e.exists ? 'the path does not exist' : 'the path exists';
   if (e.equals !== undefined) {
@@ -28,7 +36,12 @@ export function checkValue(raw: string, e: Expect | undefined, vars: Record<stri
 
 /** The line of a command's output that says why it refused (xl, insmod, a sysfs write). */
 export function reasonLine(output: string): string {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
-  const telling = lines.find((l) => /panic|error|refus|not supported|denied|invalid|cannot|can't|must be|no such|not available|died|failed/i.test(l));
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const telling = lines.find((l) =>
+    /panic|error|refus|not supported|denied|invalid|cannot|can't|must be|no such|not available|died|failed/i.test(l),
+  );
   return telling ?? lines.at(-1) ?? 'the command failed without a message';
 }

@@ -51,7 +51,13 @@ async function* runGroup(cells: readonly Cell[], ctx: RunContext): AsyncGenerato
   }
 }
 
-const brokenResult = (reason: string, transcript: string[] = []): BackendResult => ({ outcome: 'broken', reason, facts: [], steps: [], transcript });
+const brokenResult = (reason: string, transcript: string[] = []): BackendResult => ({
+  outcome: 'broken',
+  reason,
+  facts: [],
+  steps: [],
+  transcript,
+});
 
 let runCounter = 0;
 
@@ -93,9 +99,18 @@ async function keepSerialLog(run: BootRun, boot: BootPlan): Promise<void> {
   const dir = process.env.PVMATRIX_QEMU_LOGS;
   if (!dir) return;
   await mkdir(dir, { recursive: true });
-  const name = `${boot.native ? 'native' : boot.role}-${boot.cells.map((c) => c.cell.scenario).join('+')}-${Date.now()}.log`.replace(/[^\w.+-]/g, '_');
-  const head = [`# ${run.argv.map(shellQuote).join(' ')}`, `# exit ${run.exitCode}${run.failure ? `, ${run.failure.kind}: ${run.failure.detail}` : ''}`];
-  await writeFile(join(dir, name), [...head, ...run.lines.map((l) => `${(l.ms / 1000).toFixed(3).padStart(8)} ${l.text}`)].join('\n') + '\n');
+  const name = `${boot.native ? 'native' : boot.role}-${boot.cells.map((c) => c.cell.scenario).join('+')}-${Date.now()}.log`.replace(
+    /[^\w.+-]/g,
+    '_',
+  );
+  const head = [
+    `# ${run.argv.map(shellQuote).join(' ')}`,
+    `# exit ${run.exitCode}${run.failure ? `, ${run.failure.kind}: ${run.failure.detail}` : ''}`,
+  ];
+  await writeFile(
+    join(dir, name),
+    `${[...head, ...run.lines.map((l) => `${(l.ms / 1000).toFixed(3).padStart(8)} ${l.text}`)].join('\n')}\n`,
+  );
 }
 
 let swept = false;
@@ -107,7 +122,13 @@ async function sweepStaleRuns(): Promise<void> {
   for (const d of await readdir(cachePaths().runs).catch(() => [] as string[])) {
     const pid = Number(d.split('-')[0]);
     let alive = pid === process.pid;
-    if (!alive && pid > 0) try { process.kill(pid, 0); alive = true; } catch { /* gone */ }
+    if (!alive && pid > 0)
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch {
+        /* gone */
+      }
     if (!alive) await rm(join(cachePaths().runs, d), { recursive: true, force: true });
   }
 }
@@ -130,13 +151,18 @@ async function prepareBoot(boot: BootPlan) {
   const plans: ScenarioPlan[] = boot.cells.map((rc, index) => ({
     index,
     role: boot.role,
-    steps: boot.role === 'domU' && rc.steps[0]?.action !== 'boot' ? [{ action: 'boot', args: null, on: 'guest', title: 'boot (implicit)' }, ...rc.steps] : rc.steps,
+    steps:
+      boot.role === 'domU' && rc.steps[0]?.action !== 'boot'
+        ? [{ action: 'boot', args: null, on: 'guest', title: 'boot (implicit)' }, ...rc.steps]
+        : rc.steps,
     axes: rc.cell.axes,
     domu: boot.role === 'domU' ? { kernel: `/boot/k-${rc.format}`, cmdline: rc.kernelCmdline ?? '' } : undefined,
   }));
   const scale = contention();
   const translation = translate(plans, scale);
-  const runFiles: { name: string; data: Buffer; mode?: number }[] = [{ name: 'init', data: Buffer.from(translation.dom0Init), mode: 0o755 }];
+  const runFiles: { name: string; data: Buffer; mode?: number }[] = [
+    { name: 'init', data: Buffer.from(translation.dom0Init), mode: 0o755 },
+  ];
   if (boot.role === 'domU') {
     for (const fmt of new Set(boot.cells.map((c) => c.format as KernelFormat))) {
       parts.push(await payloadPart((await prepareKernel(first.kernelImage!, fmt)).path, `k-${fmt}`));
@@ -146,7 +172,10 @@ async function prepareBoot(boot: BootPlan) {
     const guestInit = newcArchive([{ name: 'init', kind: 'file', data: Buffer.from(translation.guestInit ?? ''), mode: 0o755 }]);
     runFiles.push({ name: 'boot/domu-initrd.gz', data: Buffer.concat([...guestParts, guestInit]) });
   }
-  const runCpio = newcArchive([{ name: 'boot', kind: 'dir' }, ...runFiles.map((f) => ({ name: f.name, kind: 'file' as const, data: f.data, mode: f.mode }))]);
+  const runCpio = newcArchive([
+    { name: 'boot', kind: 'dir' },
+    ...runFiles.map((f) => ({ name: f.name, kind: 'file' as const, data: f.data, mode: f.mode })),
+  ]);
   const dir = join(cachePaths().runs, `${process.pid}-${++runCounter}`);
   await mkdir(dir, { recursive: true });
   const initrd = join(dir, 'initrd');

@@ -26,7 +26,10 @@ const STATUSES = new Set(['ok', 'fail', 'mismatch', 'timeout', 'error']);
 export function parseMarker(line: string): Marker | undefined {
   const at = line.indexOf('@@PVM ');
   if (at < 0) return undefined;
-  const w = line.slice(at + 6).trim().split(/\s+/);
+  const w = line
+    .slice(at + 6)
+    .trim()
+    .split(/\s+/);
   const n = (i: number) => Number(w[i]);
   const int = (i: number) => /^\d+$/.test(w[i] ?? '');
   switch (w[0]) {
@@ -67,7 +70,15 @@ export function milestoneOf(line: string): Milestone | undefined {
 }
 
 /** Lines after which this boot is over: the system under the harness died. */
-const FATAL = [/\(XEN\) Panic on CPU/, /Hardware Dom0 crashed/, /Domain 0 \(vcpu#\d+\) crashed/, /domain_crash/, /\(XEN\) d0v\d+ Unhandled/, /Kernel panic - not syncing/, /\(XEN\) \*{20,}/];
+const FATAL = [
+  /\(XEN\) Panic on CPU/,
+  /Hardware Dom0 crashed/,
+  /Domain 0 \(vcpu#\d+\) crashed/,
+  /domain_crash/,
+  /\(XEN\) d0v\d+ Unhandled/,
+  /Kernel panic - not syncing/,
+  /\(XEN\) \*{20,}/,
+];
 
 export const isFatal = (line: string) => FATAL.some((re) => re.test(line));
 
@@ -75,6 +86,11 @@ export const isFatal = (line: string) => FATAL.some((re) => re.test(line));
  * Among the lines around a fatal one: Xen saying it cannot build this dom0 (the platform
  * refusing the kernel, so `unsupported` with this line as the reason, not `broken`).
  */
-const REFUSALS = [/but CONFIG_\w+ missing/, /Could not set up DOM0 guest OS/i, /Could not construct domain 0/i, /Not a valid ELF|not a Xen-compatible|Unsupported (kernel|image)|xen_elfnote|Kernel does not support|incompatible/i];
+const REFUSALS = [
+  /but CONFIG_\w+ missing/,
+  /Could not set up DOM0 guest OS/i,
+  /Could not construct domain 0/i,
+  /Not a valid ELF|not a Xen-compatible|Unsupported (kernel|image)|xen_elfnote|Kernel does not support|incompatible/i,
+];
 
 export const isRefusal = (line: string) => /\(XEN\)/.test(line) && !/\(XEN\) \*+$/.test(line) && REFUSALS.some((re) => re.test(line));

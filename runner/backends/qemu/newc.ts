@@ -18,9 +18,9 @@ const hex8 = (n: number) => n.toString(16).padStart(8, '0');
 const pad4 = (n: number) => (4 - (n % 4)) % 4;
 
 function header(ino: number, mode: number, size: number, name: string, rdev: [number, number] = [0, 0]): Buffer {
-  const nameBytes = Buffer.from(name + '\0', 'utf8');
+  const nameBytes = Buffer.from(`${name}\0`, 'utf8');
   const fields = [ino, mode, 0, 0, mode & S_IFDIR ? 2 : 1, 0, size, 0, 0, rdev[0], rdev[1], nameBytes.length, 0];
-  const head = Buffer.from('070701' + fields.map(hex8).join(''), 'latin1');
+  const head = Buffer.from(`070701${fields.map(hex8).join('')}`, 'latin1');
   return Buffer.concat([head, nameBytes, Buffer.alloc(pad4(head.length + nameBytes.length))]);
 }
 

@@ -70,9 +70,11 @@ export type KernelFormat = 'bzImage' | 'vmlinux' | 'vmlinux.gz';
 /** The kernel `image` in `format`: the file itself when it already is one, else derived. */
 export async function prepareKernel(image: string, format: KernelFormat): Promise<PreparedFile> {
   const sniff = await sniffKernel(image);
-  const have: KernelFormat | undefined = sniff.kind === 'bzImage' ? 'bzImage' : sniff.kind === 'elf' ? 'vmlinux' : sniff.kind === 'gzip' ? 'vmlinux.gz' : undefined;
+  const have: KernelFormat | undefined =
+    sniff.kind === 'bzImage' ? 'bzImage' : sniff.kind === 'elf' ? 'vmlinux' : sniff.kind === 'gzip' ? 'vmlinux.gz' : undefined;
   if (have === format) return { path: image, fresh: true };
-  if (format === 'bzImage') throw new Error(`${image}: a ${have ?? 'file of unknown kind'} cannot be turned into a bzImage; point the profile at the bzImage`);
+  if (format === 'bzImage')
+    throw new Error(`${image}: a ${have ?? 'file of unknown kind'} cannot be turned into a bzImage; point the profile at the bzImage`);
   const key = `kernel:${image}:${format}`;
   return once(key, () =>
     record(key, async () => {

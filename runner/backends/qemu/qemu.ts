@@ -42,16 +42,51 @@ const moduleArg = (file: string, args: string) => `${file} ${args}`.replace(/,/g
 export function qemuArgv(b: BootSpec): string[] {
   if (!b.xen) {
     return [
-      '-display', 'none', '-no-reboot', '-monitor', 'none', '-serial', 'stdio',
-      '-m', `${b.memMiB}M`, '-smp', '2', '-cpu', b.cpu, '-accel', 'tcg,thread=single',
-      '-kernel', b.dom0Kernel, '-append', b.dom0Cmdline, '-initrd', b.initrd,
+      '-display',
+      'none',
+      '-no-reboot',
+      '-monitor',
+      'none',
+      '-serial',
+      'stdio',
+      '-m',
+      `${b.memMiB}M`,
+      '-smp',
+      '2',
+      '-cpu',
+      b.cpu,
+      '-accel',
+      'tcg,thread=single',
+      '-kernel',
+      b.dom0Kernel,
+      '-append',
+      b.dom0Cmdline,
+      '-initrd',
+      b.initrd,
     ];
   }
   return [
-    '-display', 'none', '-no-reboot', '-monitor', 'none', '-serial', 'stdio',
-    '-m', `${b.memMiB}M`, '-smp', '2', '-cpu', b.cpu, '-accel', 'tcg,thread=single',
-    '-kernel', b.xen, '-append', b.xenCmdline,
-    '-initrd', `${moduleArg(b.dom0Kernel, b.dom0Cmdline)},${b.initrd.replace(/,/g, ',,')}`,
+    '-display',
+    'none',
+    '-no-reboot',
+    '-monitor',
+    'none',
+    '-serial',
+    'stdio',
+    '-m',
+    `${b.memMiB}M`,
+    '-smp',
+    '2',
+    '-cpu',
+    b.cpu,
+    '-accel',
+    'tcg,thread=single',
+    '-kernel',
+    b.xen,
+    '-append',
+    b.xenCmdline,
+    '-initrd',
+    `${moduleArg(b.dom0Kernel, b.dom0Cmdline)},${b.initrd.replace(/,/g, ',,')}`,
   ];
 }
 
@@ -62,11 +97,21 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   const killAll = () => {
-    for (const p of running) if (p.pid) try { process.kill(p.pid, 'SIGKILL'); } catch { /* already gone */ }
+    for (const p of running)
+      if (p.pid)
+        try {
+          process.kill(p.pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
   };
   process.on('exit', killAll);
   // A signal ends node without 'exit' handlers: kill the boots, and exit if nobody else listens.
-  for (const [sig, code] of [['SIGTERM', 143], ['SIGHUP', 129], ['SIGINT', 130]] as const) {
+  for (const [sig, code] of [
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+    ['SIGINT', 130],
+  ] as const) {
     process.on(sig, () => {
       killAll();
       if (process.listenerCount(sig) === 1) process.exit(code);
@@ -77,7 +122,11 @@ function installExitHook(): void {
 export const activeBoots = () => running.size;
 
 /** One console line into the run's record: cleaned, time-stamped, its marker and milestone noted. */
-export function ingestLine(run: Pick<BootRun, 'lines' | 'markers' | 'milestones'>, raw: string, ms: number): { text: string; marker?: Marker; milestone?: Milestone } {
+export function ingestLine(
+  run: Pick<BootRun, 'lines' | 'markers' | 'milestones'>,
+  raw: string,
+  ms: number,
+): { text: string; marker?: Marker; milestone?: Milestone } {
   const text = cleanLine(raw);
   run.lines.push({ ms, text });
   const milestone = milestoneOf(text);
@@ -118,7 +167,12 @@ export function runBoot(spec: BootSpec, opts: BootOptions): Promise<BootRun> {
     const elapsed = () => Date.now() - start;
     const kill = (failure?: BootFailure) => {
       if (failure && !run.failure) run.failure = failure;
-      if (child.pid && child.exitCode === null) try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ }
+      if (child.pid && child.exitCode === null)
+        try {
+          process.kill(child.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
     };
     const arm = (ms: number, what: string) => {
       clearTimeout(timer);
@@ -127,7 +181,12 @@ export function runBoot(spec: BootSpec, opts: BootOptions): Promise<BootRun> {
     const s = opts.scale;
     const initCap = (120_000 + (spec.initrdBytes / (8 << 20)) * 1000) * s;
     arm(15_000 * s, spec.xen ? 'Xen did not start' : 'the kernel did not start');
-    const cap = setTimeout(() => run.milestones['dom0-init'] === undefined && kill({ kind: 'timeout', detail: `dom0's /init did not start within ${Math.round(initCap / 1000)} s` }), initCap);
+    const cap = setTimeout(
+      () =>
+        run.milestones['dom0-init'] === undefined &&
+        kill({ kind: 'timeout', detail: `dom0's /init did not start within ${Math.round(initCap / 1000)} s` }),
+      initCap,
+    );
     let done = false;
     const onAbort = () => kill({ kind: 'abort', detail: 'the run was cancelled (timeout or Ctrl-C)' });
     opts.signal.addEventListener('abort', onAbort, { once: true });
@@ -139,7 +198,8 @@ export function runBoot(spec: BootSpec, opts: BootOptions): Promise<BootRun> {
       const seen = ingestLine(run, raw, ms);
       // Before the agent speaks, any console line is progress (a busy host slows the boot
       // down, it does not stop it); the hard cap catches a boot that chatters forever.
-      if ((run.milestones.xen !== undefined || !spec.xen) && run.milestones['dom0-init'] === undefined) arm(30_000 * s, spec.xen ? "dom0's /init did not start" : "the kernel's /init did not start");
+      if ((run.milestones.xen !== undefined || !spec.xen) && run.milestones['dom0-init'] === undefined)
+        arm(30_000 * s, spec.xen ? "dom0's /init did not start" : "the kernel's /init did not start");
       const marker = seen.marker;
       if (marker) {
         if (marker.kind === 'done') {

@@ -12,7 +12,9 @@ export function stepTitle(step: Step): string {
   if (typeof a === 'string' || typeof a === 'number') return `${step.action} ${a}`;
   const o = a as Record<string, unknown>;
   if (step.action === 'read' || step.action === 'write') return `${step.action} ${o.path}${o.value !== undefined ? ` = ${o.value}` : ''}`;
-  return `${step.action} ${Object.entries(o).map(([k, v]) => `${k}=${v}`).join(' ')}`.trim();
+  return `${step.action} ${Object.entries(o)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ')}`.trim();
 }
 
 /** The transcript people read: every console line but the agent's base64 data lines. */
@@ -20,7 +22,11 @@ export function transcriptOf(boot: BootRun): string[] {
   return boot.lines.filter((l) => !/@@PVM D /.test(l.text)).map((l) => l.text);
 }
 
-const tail = (boot: BootRun, n = 8) => transcriptOf(boot).filter((l) => l.trim()).slice(-n).join(' | ');
+const tail = (boot: BootRun, n = 8) =>
+  transcriptOf(boot)
+    .filter((l) => l.trim())
+    .slice(-n)
+    .join(' | ');
 
 /**
  * What "the Xen console" showed up to a step: the ring `xl dmesg` read, and the serial line.
@@ -30,7 +36,9 @@ const tail = (boot: BootRun, n = 8) => transcriptOf(boot).filter((l) => l.trim()
  * and a domU's `(dN)` lines (a release Xen drops those); dom0's lines are the harness's.
  */
 export function xenConsole(ring: string, boot: BootRun, untilMs: number, role: 'dom0' | 'domU'): string {
-  const serial = boot.lines.filter((l) => l.ms <= untilMs && !l.text.includes('@@PVM') && (role === 'dom0' || /^\((XEN|d\d+)\)/.test(l.text))).map((l) => l.text);
+  const serial = boot.lines
+    .filter((l) => l.ms <= untilMs && !l.text.includes('@@PVM') && (role === 'dom0' || /^\((XEN|d\d+)\)/.test(l.text)))
+    .map((l) => l.text);
   return [ring.trimEnd(), ...serial].join('\n');
 }
 
@@ -60,10 +68,24 @@ export function scenarioResult(plan: ScenarioPlan, boot: BootRun, source: string
     if (refusals.length && plan.role === 'dom0') {
       // The specific line ("Found 32-bit PV kernel, but CONFIG_PV32 missing") first, then the panic's own.
       const reason = [...new Set(refusals)].join('; ');
-      return { outcome: 'unsupported', reason: `Xen refused to build dom0 from this kernel: ${reason}`, facts: refusals.map((text) => ({ text, source, verified: true })), steps: [], transcript, durationMs: boot.durationMs };
+      return {
+        outcome: 'unsupported',
+        reason: `Xen refused to build dom0 from this kernel: ${reason}`,
+        facts: refusals.map((text) => ({ text, source, verified: true })),
+        steps: [],
+        transcript,
+        durationMs: boot.durationMs,
+      };
     }
     const why = boot.failure ? `${boot.failure.kind}: ${boot.failure.detail}` : 'no agent marker';
-    return { outcome: 'broken', reason: `the real boot did not reach ${plan.native ? "the kernel's" : "dom0's"} /init (${why}); last lines: ${tail(boot)}`, facts: [], steps: [], transcript, durationMs: boot.durationMs };
+    return {
+      outcome: 'broken',
+      reason: `the real boot did not reach ${plan.native ? "the kernel's" : "dom0's"} /init (${why}); last lines: ${tail(boot)}`,
+      facts: [],
+      steps: [],
+      transcript,
+      durationMs: boot.durationMs,
+    };
   }
 
   const vars: Record<string, string> = {};
@@ -77,15 +99,20 @@ export function scenarioResult(plan: ScenarioPlan, boot: BootRun, source: string
     if (st?.bytes !== undefined && raw.length !== st.bytes && !decided) {
       const why = `the console lost part of the value (${raw.length} of ${st.bytes} bytes arrived)`;
       verdict = { outcome: 'broken', reason: `${title}: ${why}`, facts: [] };
-      return steps.push({ action: step.action, title, status: 'broken', detail: why, durationMs: st.ms });
+      steps.push({ action: step.action, title, status: 'broken', detail: why, durationMs: st.ms });
+      return;
     }
     let value = raw.toString('utf8');
     if (step.action === 'xen-console' && st) value = xenConsole(value, boot, stepEnd.get(k) ?? 0, plan.role);
     if (!st) {
-      if (decided) return steps.push({ action: step.action, title, status: 'skipped', detail: 'not run: an earlier step decided the cell', durationMs: 0 });
+      if (decided) {
+        steps.push({ action: step.action, title, status: 'skipped', detail: 'not run: an earlier step decided the cell', durationMs: 0 });
+        return;
+      }
       const why = boot.failure ? `${boot.failure.kind}: ${boot.failure.detail}` : 'the agent stopped without reporting it';
       verdict = { outcome: 'broken', reason: `${title}: no result (${why}); last lines: ${tail(boot)}`, facts: [] };
-      return steps.push({ action: step.action, title, status: 'broken', detail: why, durationMs: 0 });
+      steps.push({ action: step.action, title, status: 'broken', detail: why, durationMs: 0 });
+      return;
     }
     if (step.as) vars[step.as] = value.trim();
     let stepStatus: StepResult['status'];
@@ -100,14 +127,28 @@ export function scenarioResult(plan: ScenarioPlan, boot: BootRun, source: string
       if (differs) {
         detail = differs;
         // What Xen said of itself is the context for a console that stayed silent (debug=n).
-        const banner = step.action === 'xen-console' ? boot.lines.find((l) => /\(XEN\) Xen version \d/.test(l.text))?.text.replace(/^\(XEN\)\s*/, '') : undefined;
-        const context = banner ? `; the hypervisor says: ${[/Xen version \S+/.exec(banner)?.[0], /debug=[yn]/.exec(banner)?.[0]].filter(Boolean).join(' ')}` : '';
-        const facts = [{ text: `${title}: ${differs}`, source, verified: true }, ...(banner ? [{ text: banner, source, verified: true }] : [])];
+        const banner =
+          step.action === 'xen-console'
+            ? boot.lines.find((l) => /\(XEN\) Xen version \d/.test(l.text))?.text.replace(/^\(XEN\)\s*/, '')
+            : undefined;
+        const context = banner
+          ? `; the hypervisor says: ${[/Xen version \S+/.exec(banner)?.[0], /debug=[yn]/.exec(banner)?.[0]].filter(Boolean).join(' ')}`
+          : '';
+        const facts = [
+          { text: `${title}: ${differs}`, source, verified: true },
+          ...(banner ? [{ text: banner, source, verified: true }] : []),
+        ];
         if (!decided) verdict = { outcome: 'unsupported', reason: `${title}: ${differs}${context}`, facts };
       }
     } else if (st.status === 'fail' || st.status === 'mismatch') {
       stepStatus = 'failed';
-      const why = st.status === 'fail' ? reasonLine(value) : step.expect?.refused ? 'expected the platform to refuse, and it accepted' : (checkValue(value, step.expect, vars, plan.axes) ?? `the expectation did not hold (value ${JSON.stringify(value.trim().slice(0, 120))})`);
+      const why =
+        st.status === 'fail'
+          ? reasonLine(value)
+          : step.expect?.refused
+            ? 'expected the platform to refuse, and it accepted'
+            : (checkValue(value, step.expect, vars, plan.axes) ??
+              `the expectation did not hold (value ${JSON.stringify(value.trim().slice(0, 120))})`);
       if (!decided) verdict = { outcome: 'unsupported', reason: `${title}: ${why}`, facts: [{ text: why, source, verified: true }] };
     } else {
       stepStatus = 'broken';

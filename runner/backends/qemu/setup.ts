@@ -32,12 +32,16 @@ export async function runSetup(log: (line: string) => void): Promise<SetupReport
   const present: string[] = [];
   for (const p of HOST_PACKAGES) ((await dpkgInstalled(p)) ? present : missing).push(p);
   if (missing.length) {
-    if (!(await which('apt-get'))) throw new SetupError(`missing packages ${missing.join(', ')} and no apt-get on this machine: ${manualHelp()}`);
-    if (process.getuid?.() !== 0) throw new SetupError(`missing packages ${missing.join(', ')}; installing them needs root: ${manualHelp()}`);
+    if (!(await which('apt-get')))
+      throw new SetupError(`missing packages ${missing.join(', ')} and no apt-get on this machine: ${manualHelp()}`);
+    if (process.getuid?.() !== 0)
+      throw new SetupError(`missing packages ${missing.join(', ')}; installing them needs root: ${manualHelp()}`);
     log(`apt-get install ${missing.join(' ')} (this can take minutes)`);
     const upd = await run('apt-get', ['update', '-q']);
     if (upd.code !== 0) throw new SetupError(`apt-get update failed: ${upd.stderr.trim().split('\n').slice(-2).join(' | ')}`);
-    const inst = await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const inst = await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     if (inst.code !== 0) throw new SetupError(`apt-get install failed: ${inst.stderr.trim().split('\n').slice(-2).join(' | ')}`);
   } else log(`packages already installed: ${present.join(', ')}`);
   if (!(await which('apt-get'))) throw new SetupError(`apt-get is needed to download the xl toolstack packages: ${manualHelp()}`);
@@ -64,13 +68,24 @@ export async function runSetup(log: (line: string) => void): Promise<SetupReport
     if (!path) throw new SetupError(`could not build the ${what}: are the kernel's modules installed under /lib/modules?`);
     steps.push({ what, path, fresh: !builtArchives.has(path) });
   }
-  return { installed: missing, alreadyInstalled: present, steps, allFresh: missing.length === 0 && steps.every((s) => s.fresh), cache: cachePaths().root };
+  return {
+    installed: missing,
+    alreadyInstalled: present,
+    steps,
+    allFresh: missing.length === 0 && steps.every((s) => s.fresh),
+    cache: cachePaths().root,
+  };
 }
 
 /** At run time: the toolstack must already be in the cache (setup fetches it; runs never use the network). */
 export async function ensureToolstackCached(): Promise<string> {
   const root = join(cachePaths().toolstack, 'root');
-  const ok = (await readManifest()).entries['toolstack'] && (await stat(join(root, XEN_BINARIES[0]!)).then(() => true, () => false));
+  const ok =
+    (await readManifest()).entries.toolstack &&
+    (await stat(join(root, XEN_BINARIES[0]!)).then(
+      () => true,
+      () => false,
+    ));
   if (!ok) throw new Error(`the xl toolstack is not in ${cachePaths().root}: run \`pvmatrix setup qemu\` first`);
   return root;
 }

@@ -25,8 +25,21 @@ export const TOOLSTACK_PACKAGES = [
 ] as const;
 
 /** Inside dom0: the programs the agent runs. */
-export const XEN_BINARIES = ['usr/lib/xen-4.17/bin/xl', 'usr/lib/xen-4.17/bin/xenstored', 'usr/lib/xen-4.17/bin/xenconsoled', 'usr/lib/xen-4.17/bin/xen-init-dom0'];
-export const XENSTORE_CLIENTS = ['xenstore', 'xenstore-read', 'xenstore-write', 'xenstore-ls', 'xenstore-list', 'xenstore-rm', 'xenstore-exists'];
+export const XEN_BINARIES = [
+  'usr/lib/xen-4.17/bin/xl',
+  'usr/lib/xen-4.17/bin/xenstored',
+  'usr/lib/xen-4.17/bin/xenconsoled',
+  'usr/lib/xen-4.17/bin/xen-init-dom0',
+];
+export const XENSTORE_CLIENTS = [
+  'xenstore',
+  'xenstore-read',
+  'xenstore-write',
+  'xenstore-ls',
+  'xenstore-list',
+  'xenstore-rm',
+  'xenstore-exists',
+];
 
 export interface ToolstackStatus {
   root: string;
@@ -38,8 +51,14 @@ export async function ensureToolstack(log: (s: string) => void): Promise<Toolsta
   const { debs, toolstack } = cachePaths();
   const root = join(toolstack, 'root');
   const m = await readManifest();
-  const known = m.entries['toolstack'];
-  if (known && (await stat(join(root, XEN_BINARIES[0]!)).then(() => true, () => false))) {
+  const known = m.entries.toolstack;
+  if (
+    known &&
+    (await stat(join(root, XEN_BINARIES[0]!)).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     return { root, fresh: true, debs: known.how.split(' ') };
   }
   await rm(debs, { recursive: true, force: true });
@@ -55,7 +74,7 @@ export async function ensureToolstack(log: (s: string) => void): Promise<Toolsta
     if (x.code !== 0) throw new Error(`dpkg -x ${f} failed: ${lastLines(x.stderr)}`);
   }
   const xl = join(root, XEN_BINARIES[0]!);
-  m.entries['toolstack'] = { path: root, size: (await stat(xl)).size, sha256: await sha256File(xl), how: files.join(' ') };
+  m.entries.toolstack = { path: root, size: (await stat(xl)).size, sha256: await sha256File(xl), how: files.join(' ') };
   await writeManifest(m);
   log(`unpacked ${files.length} packages into ${root}`);
   return { root, fresh: false, debs: files };
@@ -78,7 +97,12 @@ export async function hostLibraries(root: string): Promise<string[]> {
     }
   }
   for (const extra of ['/lib/x86_64-linux-gnu/libgcc_s.so.1', '/usr/lib/x86_64-linux-gnu/libgcc_s.so.1']) {
-    if (await stat(extra).then(() => true, () => false)) {
+    if (
+      await stat(extra).then(
+        () => true,
+        () => false,
+      )
+    ) {
       found.add(extra);
       break;
     }

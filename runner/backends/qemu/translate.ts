@@ -80,10 +80,13 @@ function pathOf(args: unknown): string {
 function actionBody(step: Step, role: 'dom0' | 'domU', dom: string, axes: Record<string, string>, native = false): string {
   const a = step.args as Record<string, unknown>;
   // Natively there is no /sys/hypervisor/guest_type: say what the kernel found instead.
-  if (native && step.action === 'boot') return `pvm_hv=none; [ -r /sys/hypervisor/type ] && read pvm_hv < /sys/hypervisor/type; echo "$(uname -r) native hypervisor=$pvm_hv"`;
+  if (native && step.action === 'boot')
+    return `pvm_hv=none; [ -r /sys/hypervisor/type ] && read pvm_hv < /sys/hypervisor/type; echo "$(uname -r) native hypervisor=$pvm_hv"`;
   switch (step.action) {
     case 'read':
-      return step.expect?.exists !== undefined ? `pvm_exists ${shellWord(pathOf(step.args), axes)}` : `cat ${shellWord(pathOf(step.args), axes)}`;
+      return step.expect?.exists !== undefined
+        ? `pvm_exists ${shellWord(pathOf(step.args), axes)}`
+        : `cat ${shellWord(pathOf(step.args), axes)}`;
     case 'write':
       return `pvm_write ${shellWord(String(a.path), axes)} ${shellWord(String(a.value), axes)}`;
     case 'mount':
@@ -138,7 +141,8 @@ export function translate(plans: readonly ScenarioPlan[], scale = 1): Translatio
     const body: string[] = [];
     p.steps.forEach((step, k) => {
       const side = stepSide(step, p.role);
-      const within = step.expect?.within && step.action !== 'xen-console' ? Math.round(durationMs(step.expect.within) * Math.max(1, scale)) : 0;
+      const within =
+        step.expect?.within && step.action !== 'xen-console' ? Math.round(durationMs(step.expect.within) * Math.max(1, scale)) : 0;
       const mode = refusalMode(step);
       const refused = mode === 1 ? 1 : 0;
       const budget = stepBudgetMs(step, scale);
@@ -155,13 +159,18 @@ export function translate(plans: readonly ScenarioPlan[], scale = 1): Translatio
         const extra = ['console=hvc0', p.domu?.cmdline, b.cmdline].filter(Boolean).join(' ');
         const createBudget = Math.round(DOMU_CREATE_MS * scale);
         maxBudget = Math.max(maxBudget, createBudget + STEP_BASE_MS);
-        body.push(`pvm_domu ${S} ${k} ${dom} ${shellWord(p.domu?.kernel ?? '/boot/k-vmlinux', {})} ${mem} ${maxmem} ${vcpus} ${b.maxvcpus ?? vcpus} ${shellWord(extra, p.axes)} ${createBudget} || return`);
+        body.push(
+          `pvm_domu ${S} ${k} ${dom} ${shellWord(p.domu?.kernel ?? '/boot/k-vmlinux', {})} ${mem} ${maxmem} ${vcpus} ${b.maxvcpus ?? vcpus} ${shellWord(extra, p.axes)} ${createBudget} || return`,
+        );
       } else if (side === 'dom0') {
         dom0.push(fns);
         if (!p.native && needsToolstack(step, p.role)) body.push(`pvm_need_toolstack ${S} ${k} || return`);
         body.push(`pvm_step ${S} ${k} ${within} ${mode} a_${S}_${k} c_${S}_${k} || return`, keep);
       } else {
-        guest.push(fns, `g_${S}_${k}() { pvm_step ${S} ${k} ${within} ${refused && step.action !== 'set-vcpus' ? 1 : mode === 2 ? 2 : 0} a_${S}_${k} c_${S}_${k} && ${keep}; }`);
+        guest.push(
+          fns,
+          `g_${S}_${k}() { pvm_step ${S} ${k} ${within} ${refused && step.action !== 'set-vcpus' ? 1 : mode === 2 ? 2 : 0} a_${S}_${k} c_${S}_${k} && ${keep}; }`,
+        );
         // dom0 relays the guest's answer; a refusal the step allows does not end the scenario.
         const inGuest = `pvm_guest ${S} ${k} ${budget} || ${mode === 2 ? `grep -q "@@PVM STEP ${S} ${k} fail " "$PVM_LOG" || ` : ''}return`;
         if (step.action === 'set-vcpus') {
@@ -187,6 +196,8 @@ export function translate(plans: readonly ScenarioPlan[], scale = 1): Translatio
   // The console drains slowly under TCG: a poweroff right after the last echo loses what is
   // still queued in the tty. The host kills QEMU when DONE arrives; poweroff is the fallback.
   const dom0Init = [...dom0, 'echo "@@PVM DONE"', 'sleep 120', 'poweroff -f', ''].join('\n');
-  const guestInit = hasDomU ? [agentFile('guest-prelude.sh'), agentFile('lib.sh'), ...guest, agentFile('guest-loop.sh')].join('\n') : undefined;
+  const guestInit = hasDomU
+    ? [agentFile('guest-prelude.sh'), agentFile('lib.sh'), ...guest, agentFile('guest-loop.sh')].join('\n')
+    : undefined;
   return { dom0Init, guestInit, maxStepBudgetMs: maxBudget };
 }

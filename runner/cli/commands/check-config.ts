@@ -60,11 +60,15 @@ export async function checkConfigCommand(argv: string[], io: Io): Promise<number
     io.out(usage);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(`check-config: expected one .config file, got ${positionals.length}; see: pvmatrix check-config --help`);
+  if (positionals.length !== 1)
+    throw new UsageError(`check-config: expected one .config file, got ${positionals.length}; see: pvmatrix check-config --help`);
   const file = positionals[0]!;
   if (values.role === undefined) throw new UsageError(`check-config: --role is required; allowed: ${ROLES.join(', ')}`);
   const role = oneOf<Role>('role', values.role, ROLES);
-  const features = (values.feature ?? []).flatMap((f) => f.split(',')).filter((f) => f !== '').map((f) => oneOf('feature', f, knownFeatures()));
+  const features = (values.feature ?? [])
+    .flatMap((f) => f.split(','))
+    .filter((f) => f !== '')
+    .map((f) => oneOf('feature', f, knownFeatures()));
   const tree = oneOf<KernelTree>('tree', values.tree ?? 'mainline', KERNEL_TREES);
 
   let text: string;
@@ -74,17 +78,26 @@ export async function checkConfigCommand(argv: string[], io: Io): Promise<number
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`check-config: ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+    throw new UsageError(
+      `check-config: ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`,
+    );
   }
   const parsed = parseKconfig(text);
   const config = new Map(Object.entries(parsed.values));
   if (config.size === 0) throw new UsageError(`check-config: ${file}: not a kernel .config (no CONFIG_ lines)`);
 
   const version = values.kernel ?? parsed.version ?? /^# Linux kernel version: (\S+)$/m.exec(text)?.[1];
-  if (version === undefined) throw new UsageError(`check-config: ${file}: no "# Linux/x86 VERSION Kernel Configuration" header line; pass --kernel VERSION`);
-  if (!/^\d+\.\d+/.test(version)) throw new UsageError(`check-config: ${values.kernel === undefined ? `${file}: header` : '--kernel'} "${version}" is not a kernel version such as 2.6.30 or 6.1.0`);
+  if (version === undefined)
+    throw new UsageError(`check-config: ${file}: no "# Linux/x86 VERSION Kernel Configuration" header line; pass --kernel VERSION`);
+  if (!/^\d+\.\d+/.test(version))
+    throw new UsageError(
+      `check-config: ${values.kernel === undefined ? `${file}: header` : '--kernel'} "${version}" is not a kernel version such as 2.6.30 or 6.1.0`,
+    );
   const arch = values.arch !== undefined ? oneOf<Arch>('arch', values.arch, ARCHES) : archOfConfig(config);
-  if (arch === undefined) throw new UsageError(`check-config: ${file}: cannot tell the architecture (no CONFIG_X86_64, CONFIG_X86_32 or CONFIG_IA64); pass --arch, one of: ${ARCHES.join(', ')}`);
+  if (arch === undefined)
+    throw new UsageError(
+      `check-config: ${file}: cannot tell the architecture (no CONFIG_X86_64, CONFIG_X86_32 or CONFIG_IA64); pass --arch, one of: ${ARCHES.join(', ')}`,
+    );
 
   const result = checkConfig(config, { version, tree, arch, role, features });
   if (values.json) io.out(`${JSON.stringify({ file, ...result }, null, 2)}\n`);
@@ -102,11 +115,15 @@ export function render(file: string, r: ConfigCheck): string {
   for (const f of r.findings) {
     const value = f.actual === undefined ? 'not in the file' : `=${f.actual}`;
     const need = f.need === 'ym' ? (f.type === 'bool' ? 'y' : 'y or m') : f.need;
-    lines.push(`  ${MARK[f.status]!.padEnd(8)} ${f.option.padEnd(26)} ${value.padEnd(16)} for ${f.for.join(', ')}${f.status === 'ok' ? '' : `: needs ${need}; ${f.why.join('; ')}`}`);
+    lines.push(
+      `  ${MARK[f.status]!.padEnd(8)} ${f.option.padEnd(26)} ${value.padEnd(16)} for ${f.for.join(', ')}${f.status === 'ok' ? '' : `: needs ${need}; ${f.why.join('; ')}`}`,
+    );
     if (f.status === 'dropped') lines.push(`           it is set, but its dependencies do not hold: make oldconfig would drop it`);
     const ex = f.explanation;
     if (ex && ex.chain.length > 0) {
-      lines.push(`           to make it visible and enabled in ${r.version} (${r.tree}):${ex.possible ? '' : ' NOT POSSIBLE on this kernel/arch'}`);
+      lines.push(
+        `           to make it visible and enabled in ${r.version} (${r.tree}):${ex.possible ? '' : ' NOT POSSIBLE on this kernel/arch'}`,
+      );
       const steps = ex.chain.filter(shown);
       const before = steps.filter((s) => !s.ok && s.option !== f.option && told.has(s.option));
       if (before.length > 0) lines.push(`             TODO ${before.map((s) => s.option).join(', ')} (as above)`);
@@ -119,7 +136,11 @@ export function render(file: string, r: ConfigCheck): string {
   }
   for (const n of r.notes) lines.push(`note: ${n.text} (${n.source})`);
   const bad = r.findings.filter((f) => f.status !== 'ok');
-  lines.push(bad.length === 0 ? `complete for ${scope}` : `${bad.length} option${bad.length === 1 ? '' : 's'} to fix for ${scope}: ${bad.map((f) => f.option).join(', ')}`);
+  lines.push(
+    bad.length === 0
+      ? `complete for ${scope}`
+      : `${bad.length} option${bad.length === 1 ? '' : 's'} to fix for ${scope}: ${bad.map((f) => f.option).join(', ')}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -147,7 +168,10 @@ function step(s: ChainStep): string {
               ? `(${s.note})`
               : '';
   const where = s.location ? ` in ${s.location}` : '';
-  const via = s.selectedBy && !s.ok ? `; or choose ${s.selectedBy.map((x) => `${x.option}${x.prompt ? ` "${x.prompt}"` : ''} (${x.location})`).join(' or ')}, which selects it` : '';
+  const via =
+    s.selectedBy && !s.ok
+      ? `; or choose ${s.selectedBy.map((x) => `${x.option}${x.prompt ? ` "${x.prompt}"` : ''} (${x.location})`).join(' or ')}, which selects it`
+      : '';
   const forWhom = s.neededBy ? ` (for ${s.neededBy})` : '';
   const fact = s.fact && !s.ok ? ` [${s.fact.source}${s.fact.verified ? '' : ', unverified'}]` : '';
   return `${mark} ${what} ${how}${where}${forWhom}${via}${fact}`.replace(/ {2,}/g, ' ');

@@ -30,12 +30,18 @@ exit codes: 0 no regression (no disagreement); 1 at least one regression (disagr
 `;
 
 export async function diff(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs('diff', argv, { ...helpOption, json: { type: 'boolean' }, agreement: { type: 'boolean' } }, true);
+  const { values, positionals } = parseCommandArgs(
+    'diff',
+    argv,
+    { ...helpOption, json: { type: 'boolean' }, agreement: { type: 'boolean' } },
+    true,
+  );
   if (values.help) {
     io.out(usage);
     return 0;
   }
-  if (positionals.length !== 2) throw new UsageError(`diff: expected two files, OLD.json and NEW.json, got ${positionals.length}; see: pvmatrix diff --help`);
+  if (positionals.length !== 2)
+    throw new UsageError(`diff: expected two files, OLD.json and NEW.json, got ${positionals.length}; see: pvmatrix diff --help`);
   const [oldPath, newPath] = positionals as [string, string];
   if (values.agreement) {
     const r = compareOutcomes(await readResultsFile(oldPath), await readResultsFile(newPath));

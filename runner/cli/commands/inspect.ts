@@ -20,10 +20,34 @@ exit codes: 0 every file read; 2 some file missing, unreadable, unrecognised or 
 `;
 
 /** Config keys worth a line in the summary, when set. */
-const KEY_CONFIG = ['XEN', 'XEN_DOM0', 'XEN_PV', 'PARAVIRT', 'X86_PAE', 'HIGHMEM64G', 'XEN_BALLOON', 'XEN_BALLOON_MEMORY_HOTPLUG', 'HOTPLUG_CPU', 'XENFS', 'XEN_COMPAT_XENFS', 'HVC_XEN', 'IKCONFIG', 'IKCONFIG_PROC', 'DEBUG', 'VERBOSE_DEBUG', 'PV_SHIM', 'PV32'];
+const KEY_CONFIG = [
+  'XEN',
+  'XEN_DOM0',
+  'XEN_PV',
+  'PARAVIRT',
+  'X86_PAE',
+  'HIGHMEM64G',
+  'XEN_BALLOON',
+  'XEN_BALLOON_MEMORY_HOTPLUG',
+  'HOTPLUG_CPU',
+  'XENFS',
+  'XEN_COMPAT_XENFS',
+  'HVC_XEN',
+  'IKCONFIG',
+  'IKCONFIG_PROC',
+  'DEBUG',
+  'VERBOSE_DEBUG',
+  'PV_SHIM',
+  'PV32',
+];
 
 export async function inspect(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs('inspect', argv, { ...helpOption, json: { type: 'boolean' }, config: { type: 'string' } }, true);
+  const { values, positionals } = parseCommandArgs(
+    'inspect',
+    argv,
+    { ...helpOption, json: { type: 'boolean' }, config: { type: 'string' } },
+    true,
+  );
   if (values.help) {
     io.out(usage);
     return 0;
@@ -34,7 +58,12 @@ export async function inspect(argv: string[], io: Io): Promise<number> {
   for (const path of positionals) {
     try {
       const info = await inspectFile(path, { config: values.config });
-      if (info.kind === 'unknown') throw new ImageError(path, undefined, 'not a recognised image: expected a bzImage, an ELF kernel, a gzipped ELF, a Xen hypervisor image or a .config');
+      if (info.kind === 'unknown')
+        throw new ImageError(
+          path,
+          undefined,
+          'not a recognised image: expected a bzImage, an ELF kernel, a gzipped ELF, a Xen hypervisor image or a .config',
+        );
       // bzImage.payload is the same ElfInfo as info.elf: print it once.
       const json = info.bzImage ? { ...info, bzImage: { ...info.bzImage, payload: undefined } } : info;
       results.push({ path, ok: true, ...json });
@@ -54,18 +83,28 @@ function summary(i: ImageInfo, path: string): string {
   const out: string[] = [`${path}: ${describe(i)}`, `  size ${i.size} bytes, sha256 ${i.sha256}`];
   const bz = i.bzImage;
   if (bz) {
-    out.push(`  boot protocol ${bz.protocol}, setup_sects ${bz.setupSects}${bz.xloadflags === undefined ? '' : `, xloadflags 0x${bz.xloadflags.toString(16)}`}${bz.initSize === undefined ? '' : `, init_size ${bz.initSize}`}`);
+    out.push(
+      `  boot protocol ${bz.protocol}, setup_sects ${bz.setupSects}${bz.xloadflags === undefined ? '' : `, xloadflags 0x${bz.xloadflags.toString(16)}`}${bz.initSize === undefined ? '' : `, init_size ${bz.initSize}`}`,
+    );
     if (bz.kernelVersion) out.push(`  kernel_version "${bz.kernelVersion}"`);
-    if (bz.payloadOffset !== undefined) out.push(`  payload at ${bz.payloadOffset}, ${bz.payloadLength} bytes, ${bz.compression}${bz.payloadSize === undefined ? '' : ` -> ${bz.payloadSize} bytes`}`);
+    if (bz.payloadOffset !== undefined)
+      out.push(
+        `  payload at ${bz.payloadOffset}, ${bz.payloadLength} bytes, ${bz.compression}${bz.payloadSize === undefined ? '' : ` -> ${bz.payloadSize} bytes`}`,
+      );
     else out.push('  no payload fields (boot protocol before 2.08): Xen cannot extract an ELF from it');
   }
   if (i.linuxBanner) out.push(`  ${i.linuxBanner}`);
   if (i.elf) out.push(...elfLines(i.elf));
   const hv = i.hypervisor;
   if (hv) {
-    out.push(`  Xen ${hv.version}${hv.versionSource ? ` (from the ${hv.versionSource})` : ''}, ${hv.debug === undefined ? 'debug unknown' : hv.debug ? 'debug build' : 'release build'}${hv.debugSource ? ` (from the ${hv.debugSource})` : ''}`);
-    out.push(`  multiboot headers: ${hv.multibootHeaders?.join(', ') ?? 'none'}${hv.elf ? `; ELF${hv.elf.class} ${hv.elf.machine}, entry ${hv.elf.entry}` : ''}`);
-    if (hv.build?.compiler) out.push(`  built with ${hv.build.compiler}${hv.build.by ? ` by ${hv.build.by}` : ''}${hv.build.date ? ` on ${hv.build.date}` : ''}`);
+    out.push(
+      `  Xen ${hv.version}${hv.versionSource ? ` (from the ${hv.versionSource})` : ''}, ${hv.debug === undefined ? 'debug unknown' : hv.debug ? 'debug build' : 'release build'}${hv.debugSource ? ` (from the ${hv.debugSource})` : ''}`,
+    );
+    out.push(
+      `  multiboot headers: ${hv.multibootHeaders?.join(', ') ?? 'none'}${hv.elf ? `; ELF${hv.elf.class} ${hv.elf.machine}, entry ${hv.elf.entry}` : ''}`,
+    );
+    if (hv.build?.compiler)
+      out.push(`  built with ${hv.build.compiler}${hv.build.by ? ` by ${hv.build.by}` : ''}${hv.build.date ? ` on ${hv.build.date}` : ''}`);
     if (hv.build?.changeset) out.push(`  changeset ${hv.build.changeset}`);
   }
   if (i.config) {
@@ -94,7 +133,9 @@ function describe(i: ImageInfo): string {
 
 function elfLines(e: ElfInfo): string[] {
   const loads = e.programHeaders.filter((p) => p.type === 'PT_LOAD').length;
-  const out = [`  ELF${e.class} ${e.endian === 'little' ? 'LE' : 'BE'} ${e.machine} ${e.type}, entry ${e.entry}, ${e.programHeaders.length} program headers (${loads} PT_LOAD)`];
+  const out = [
+    `  ELF${e.class} ${e.endian === 'little' ? 'LE' : 'BE'} ${e.machine} ${e.type}, entry ${e.entry}, ${e.programHeaders.length} program headers (${loads} PT_LOAD)`,
+  ];
   const n = e.xenNotes;
   if (n) {
     const dom0 = declaresDom0(n);
@@ -111,7 +152,8 @@ function elfLines(e: ElfInfo): string[] {
     ].filter(Boolean);
     out.push(`  Xen notes (${n.raw.length}): ${parts.join(' ')}`);
     if (n.features) out.push(`  FEATURES: ${n.features.join(' | ')}`);
-    if (n.supportedFeatures !== undefined) out.push(`  SUPPORTED_FEATURES 0x${n.supportedFeatures.toString(16)} (dom0 ${dom0 ? 'yes' : 'no'})`);
+    if (n.supportedFeatures !== undefined)
+      out.push(`  SUPPORTED_FEATURES 0x${n.supportedFeatures.toString(16)} (dom0 ${dom0 ? 'yes' : 'no'})`);
   } else if (!e.xenGuest) {
     out.push('  no Xen notes and no __xen_guest section: not a Xen PV kernel');
   }

@@ -35,7 +35,15 @@ export async function list(argv: string[], io: Io): Promise<number> {
   if (values.json) {
     w.line('[');
     for (const p of expand(spec, { selector })) {
-      const row = { id: p.cell.id, axes: p.cell.axes, scenario: p.cell.scenario, feature: p.cell.feature, expected: p.expected, expectedFrom: p.expectedFrom, excluded: p.excluded };
+      const row = {
+        id: p.cell.id,
+        axes: p.cell.axes,
+        scenario: p.cell.scenario,
+        feature: p.cell.feature,
+        expected: p.expected,
+        expectedFrom: p.expectedFrom,
+        excluded: p.excluded,
+      };
       w.line((cells === 0 ? '' : ',') + JSON.stringify(row));
       tally(p);
     }
@@ -44,12 +52,17 @@ export async function list(argv: string[], io: Io): Promise<number> {
     // Widths come from the declared values, so the table streams without a first pass.
     const widths = spec.axes.map((a) => Math.max(a.name.length, ...a.values.map((v) => v.id.length)));
     const scenarioWidth = Math.max('scenario'.length, ...spec.scenarios.map((s) => s.id.length));
-    const row = (cols: string[], last: string) => cols.map((c, i) => c.padEnd(i < widths.length ? widths[i]! : scenarioWidth)).join('  ') + '  ' + last;
+    const row = (cols: string[], last: string) =>
+      `${cols.map((c, i) => c.padEnd(i < widths.length ? widths[i]! : scenarioWidth)).join('  ')}  ${last}`;
     w.line(row([...spec.axes.map((a) => a.name), 'scenario'], 'expected'));
     for (const p of expand(spec, { selector })) {
       const cols = spec.axes.map((a) => p.cell.axes[a.name] ?? '-');
       cols.push(p.cell.scenario);
-      const last = p.excluded ? `skipped: ${p.excluded.reason}` : p.expectedFrom === 'default' ? p.expected : `${p.expected} (${p.expectedFrom})`;
+      const last = p.excluded
+        ? `skipped: ${p.excluded.reason}`
+        : p.expectedFrom === 'default'
+          ? p.expected
+          : `${p.expected} (${p.expectedFrom})`;
       w.line(row(cols, last));
       tally(p);
     }

@@ -29,9 +29,11 @@ export async function merge(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (!values.out) throw new UsageError('merge: --out DIR is required (where the merged run goes); see: pvmatrix merge --help');
-  if (positionals.length === 0) throw new UsageError('merge: name the run folders to merge, e.g. pvmatrix merge shard-1 shard-2 --out merged');
+  if (positionals.length === 0)
+    throw new UsageError('merge: name the run folders to merge, e.g. pvmatrix merge shard-1 shard-2 --out merged');
   const { summary: s, missingShards } = await mergeRuns(positionals, values.out);
-  if (missingShards.length) io.err(`warning: shards ${missingShards.join(', ')} are missing: the merged run does not cover the whole matrix\n`);
+  if (missingShards.length)
+    io.err(`warning: shards ${missingShards.join(', ')} are missing: the merged run does not cover the whole matrix\n`);
   io.out(
     `merged ${positionals.length} runs: ${s.cells} cells: ${s.passed} passed${s.flaky ? ` (${s.flaky} flaky)` : ''}, ${s.failed} failed, ${s.broken} broken, ${s.skipped} skipped ` +
       `(works ${s.works}, unsupported ${s.unsupported}) -> ${resolve(values.out, 'results.json')}\n`,

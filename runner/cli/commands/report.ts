@@ -40,17 +40,27 @@ export async function report(argv: string[], io: Io, signalStop: () => Promise<v
     return 0;
   }
   const port = values.port === undefined ? 0 : Number(values.port);
-  if (!/^\d+$/.test(values.port ?? '0') || port > 65535) throw new UsageError(`report: --port ${values.port}: expected a port number from 0 to 65535`);
+  if (!/^\d+$/.test(values.port ?? '0') || port > 65535)
+    throw new UsageError(`report: --port ${values.port}: expected a port number from 0 to 65535`);
   const out = values.out ?? 'out';
-  const outcome = await makeReports({ out, singleFile: values['single-file'] ?? false, ...(values.baseline ? { baseline: values.baseline } : {}), log: (l) => io.err(`${l}\n`) });
+  const outcome = await makeReports({
+    out,
+    singleFile: values['single-file'] ?? false,
+    ...(values.baseline ? { baseline: values.baseline } : {}),
+    log: (l) => io.err(`${l}\n`),
+  });
   for (const w of outcome.written) io.out(`wrote ${relative(process.cwd(), w) || w}\n`);
   if (outcome.allureSkipped) {
-    io.err(`pvmatrix report: the Allure HTML report was not generated. ${outcome.allureSkipped}\nmatrix.html, summary.md, junit.xml and allure-results/ are written; run \`pvmatrix report\` again once Java is installed.\n`);
+    io.err(
+      `pvmatrix report: the Allure HTML report was not generated. ${outcome.allureSkipped}\nmatrix.html, summary.md, junit.xml and allure-results/ are written; run \`pvmatrix report\` again once Java is installed.\n`,
+    );
     return 3;
   }
   if (values.serve) {
     const { server, url } = await serveDir(out, port);
-    io.out(`serving ${out} at ${url}\n  Allure report: ${url}allure-report/\n  matrix:        ${url}matrix.html\nCtrl-C stops the server.\n`);
+    io.out(
+      `serving ${out} at ${url}\n  Allure report: ${url}allure-report/\n  matrix:        ${url}matrix.html\nCtrl-C stops the server.\n`,
+    );
     await signalStop();
     server.closeAllConnections();
     await new Promise((done) => server.close(done));

@@ -75,7 +75,9 @@ export interface RunDeps {
  * shared 2-core bench machine it did not measurably pay and cost ~60 MB (docs/scale.md), so
  * it is opt-in.
  */
-const threadedReports = (outDir: string): ResultSink[] => [new ThreadedSink({ url: new URL('../../../reports/sinks.ts', import.meta.url).href, exportName: 'reportSinks', args: [outDir] })];
+const threadedReports = (outDir: string): ResultSink[] => [
+  new ThreadedSink({ url: new URL('../../../reports/sinks.ts', import.meta.url).href, exportName: 'reportSinks', args: [outDir] }),
+];
 
 const defaultDeps: RunDeps = { io: processIo, backends: backendFactories, sinks: reportSinks };
 
@@ -131,7 +133,7 @@ export async function runCommand(argv: string[], deps: RunDeps = defaultDeps): P
       if ((r.status === 'failed' || r.status === 'broken') && failures.length < SHOWN_FAILURES) failures.push(r);
       progress.cell(r);
       if (values.json) {
-        jsonLines += JSON.stringify(r) + '\n';
+        jsonLines += `${JSON.stringify(r)}\n`;
         if (jsonLines.length > 1 << 16) flushJson();
       }
     },
@@ -150,7 +152,7 @@ export async function runCommand(argv: string[], deps: RunDeps = defaultDeps): P
   if (!deps.signal) process.on('SIGINT', onSigint);
   deps.signal?.addEventListener('abort', onSigint, { once: true });
   const reports = values['report-thread'] && deps.sinks === reportSinks ? threadedReports(values.out) : deps.sinks(values.out);
-  let outcome;
+  let outcome: Awaited<ReturnType<typeof runMatrix>>;
   try {
     outcome = await runMatrix({
       spec,
@@ -187,15 +189,19 @@ export async function runCommand(argv: string[], deps: RunDeps = defaultDeps): P
     `(works ${s.works}, unsupported ${s.unsupported})${outcome.aborted ? ' [partial]' : ''} -> ${where}\n`;
   const say = values.json ? io.err : io.out;
   if (outcome.stop?.kind === 'interrupt') {
-    io.err(`interrupted: ${where} holds the ${s.cells} cells that finished (marked partial); ${resolve(values.out, JOURNAL_FILE)} keeps them for --resume\n`);
+    io.err(
+      `interrupted: ${where} holds the ${s.cells} cells that finished (marked partial); ${resolve(values.out, JOURNAL_FILE)} keeps them for --resume\n`,
+    );
     say(line);
     return 130;
   }
   if (!values.quiet) {
-    for (const f of failures) io.err(`${f.status}: ${f.id}\n  ${f.reason ?? `expected ${f.expected}, got ${f.outcome}`}\n  ${f.reproducer}\n`);
+    for (const f of failures)
+      io.err(`${f.status}: ${f.id}\n  ${f.reason ?? `expected ${f.expected}, got ${f.outcome}`}\n  ${f.reproducer}\n`);
     if (s.failed + s.broken > failures.length) io.err(`... and ${s.failed + s.broken - failures.length} more in results.json\n`);
   }
-  if (outcome.stop) io.err(`${outcome.stop.message}: the cells not run are missing from ${where} (marked partial); run again with --resume to finish\n`);
+  if (outcome.stop)
+    io.err(`${outcome.stop.message}: the cells not run are missing from ${where} (marked partial); run again with --resume to finish\n`);
   if (s.cells === 0) io.err('warning: the selection matches no cell\n');
   say(line);
   return outcome.stop ? 1 : exitCodeOf(s);

@@ -24,7 +24,9 @@ export async function setup(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1 || positionals[0] !== 'qemu') {
-    throw new UsageError(`setup: name what to set up; the only choice is \`qemu\` (got ${positionals.length ? positionals.join(' ') : 'nothing'}); see: pvmatrix setup --help`);
+    throw new UsageError(
+      `setup: name what to set up; the only choice is \`qemu\` (got ${positionals.length ? positionals.join(' ') : 'nothing'}); see: pvmatrix setup --help`,
+    );
   }
   // Loaded only here: the emulator path never needs the real backend's code.
   const { runSetup, SetupError } = await import('../../backends/qemu/setup.ts');
@@ -33,7 +35,11 @@ export async function setup(argv: string[], io: Io): Promise<number> {
     const report = await runSetup((line) => io.out(`setup: ${line}\n`));
     for (const s of report.steps) io.out(`  ${s.fresh ? 'cached ' : 'made   '} ${s.what}: ${s.path}\n`);
     const secs = ((Date.now() - started) / 1000).toFixed(1);
-    io.out(report.allFresh ? `setup: everything was already in place (${report.cache}), checked in ${secs} s\n` : `setup: done in ${secs} s; cache: ${report.cache}\n`);
+    io.out(
+      report.allFresh
+        ? `setup: everything was already in place (${report.cache}), checked in ${secs} s\n`
+        : `setup: done in ${secs} s; cache: ${report.cache}\n`,
+    );
     return 0;
   } catch (e) {
     if (e instanceof SetupError) {

@@ -27,7 +27,9 @@ export async function validate(argv: string[], io: Io): Promise<number> {
     if (p.excluded) excluded++;
   }
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  io.out(`${spec.matrixFile}: valid: ${plural(cells, 'cell')} (${excluded} excluded), ${plural(spec.scenarios.length, 'scenario')}, ${plural(spec.axes.length, 'axis').replace(/axiss$/, 'axes')}\n`);
+  io.out(
+    `${spec.matrixFile}: valid: ${plural(cells, 'cell')} (${excluded} excluded), ${plural(spec.scenarios.length, 'scenario')}, ${plural(spec.axes.length, 'axis').replace(/axiss$/, 'axes')}\n`,
+  );
   return 0;
 }
 
