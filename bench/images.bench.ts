@@ -3,7 +3,8 @@
  * xz decompression, ELF and notes), the same inspection again from the cache, and the
  * hybrid xz path (native LZMA2 + BCJ) against xz-compat's pure-JS decoder.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { resolveGlob } from '../emulator/profiles.ts';
 import type { BenchRow } from './row.ts';
 import { clearImageCache, inspectFile, inspectBytes } from '../emulator/images/index.ts';
 import { loadXzCompat } from '../emulator/images/decompress/xz.ts';
@@ -28,12 +29,13 @@ async function cpu(fn: () => Promise<unknown>): Promise<number> {
 }
 
 export default async function (): Promise<BenchRow[]> {
-  const kernel = existsSync('/boot') ? readdirSync('/boot').find((f) => /^vmlinuz-/.test(f)) : undefined;
-  if (!kernel) {
-    process.stderr.write('images bench: SKIPPED, no /boot/vmlinuz-* here (install linux-image-amd64)\n');
+  // Debian's installed 6.1 kernel, whichever ABI is current; the rows name it without the ABI.
+  const path = resolveGlob('/boot/vmlinuz-6.1.*-amd64');
+  if (!path) {
+    process.stderr.write('images bench: SKIPPED, no /boot/vmlinuz-6.1.*-amd64 here (install linux-image-amd64)\n');
     return [];
   }
-  const path = `/boot/${kernel}`;
+  const kernel = "Debian's 6.1 vmlinuz";
   await loadXzCompat(); // module loading is not what we measure
 
   const cold: number[] = [];

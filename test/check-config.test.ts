@@ -1,16 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../runner/spec/errors.ts';
 import { checkConfigCommand } from '../runner/cli/commands/check-config.ts';
 import { pvmatrix } from './support/spawn-cli.ts';
 
-const DEBIAN_CONFIG = '/boot/config-6.1.0-56-amd64';
-const skip =
-  !existsSync(DEBIAN_CONFIG) &&
-  `${DEBIAN_CONFIG} is not installed (apt install linux-image-6.1.0-56-amd64): Debian's real config cannot be checked`;
+import { debianKernel, NEED, skipUnless } from './support/artifacts.ts';
+
+/** Debian's installed 6.1 config, whichever ABI is current. */
+const DEBIAN_CONFIG = debianKernel?.config ?? '/boot/config-6.1.*-amd64 (not installed)';
+const skip = skipUnless(NEED.kernelConfig);
 const dir = mkdtempSync(join(tmpdir(), 'pvmatrix-check-config-'));
 
 async function run(argv: string[]): Promise<{ code: number; out: string }> {

@@ -4,17 +4,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
 import { Emulator } from '../emulator/index.ts';
 import { makeCell, steps, type CellSpec } from './support/emulator-cells.ts';
 
-const hasKernel = existsSync('/boot') && readdirSync('/boot').some((f) => /^vmlinuz-6\.1\..*-amd64$/.test(f));
-const hasXen = existsSync('/boot/xen-4.17-amd64.gz') && existsSync('/boot/xen-4.17-amd64.config');
-const skip =
-  !hasKernel || !hasXen
-    ? 'Debian 12 packages linux-image-amd64 (6.1) and xen-hypervisor-4.17-amd64 are not installed: the real-image verdicts are NOT checked'
-    : false;
-if (skip) console.warn(`\n*** ${skip} ***\n`);
+import { debianXen, NEED, skipUnless } from './support/artifacts.ts';
+
+const skip = skipUnless(NEED.kernel, NEED.kernelConfig, NEED.xen, NEED.xenConfig);
 
 const debian = { xen: 'debian12-4.17', kernel: '6.1', arch: 'x86_64' } as const;
 
@@ -104,7 +99,7 @@ test('32-bit PV guests are refused with the xc_dom_compat_check error; domU earl
     ),
     pv32!.transcript.join('\n'),
   );
-  assert.ok(pv32!.facts.some((f) => f.source.includes('/boot/xen-4.17-amd64.config')));
+  assert.ok(pv32!.facts.some((f) => f.source.includes(debianXen!.config!)));
   assert.equal(early!.outcome, 'unsupported');
   assert.match(early!.reason!, /release build/);
 });

@@ -7,36 +7,20 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspectFile, extractVmlinux, declaresDom0, inspectBytes, decompress } from '../emulator/images/index.ts';
+import { debianKernel, debianXen, GRUB_I386_XEN, GRUB_X86_64_XEN, NEED, present } from './support/artifacts.ts';
 import { buildBzImage, buildElf, linuxXenNotes, sizeTrailer } from './support/build-image.ts';
 
-function skipUnless(t: { skip(msg: string): void }, ok: boolean, what: string): boolean {
-  if (!ok) {
-    const msg = `SKIPPED: ${what} is not installed here (CI installs it; see .ci/run)`;
-    console.warn(`\n*** ${msg} ***\n`);
-    t.skip(msg);
-  }
-  return ok;
-}
-
-function has(tool: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-}
-
-const vmlinuz = existsSync('/boot')
-  ? readdirSync('/boot')
-      .filter((f) => /^vmlinuz-/.test(f))
-      .map((f) => `/boot/${f}`)[0]
-  : undefined;
-const XEN = '/boot/xen-4.17-amd64.gz';
-const XEN_CONFIG = '/boot/xen-4.17-amd64.config';
-const GRUB32 = '/usr/lib/grub-xen/grub-i386-xen.bin';
-const GRUB64 = '/usr/lib/grub-xen/grub-x86_64-xen.bin';
+const vmlinuz = debianKernel?.vmlinuz;
+const XEN = debianXen?.image ?? '/boot/xen-4.*-amd64.gz';
+const XEN_CONFIG = debianXen?.config ?? '/boot/xen-4.*-amd64.config';
+const GRUB32 = GRUB_I386_XEN;
+const GRUB64 = GRUB_X86_64_XEN;
 
 /** readelf -n's Xen note types, in order: an independent reading of the same notes. */
 function readelfXenNoteTypes(path: string): number[] {
@@ -57,7 +41,7 @@ function readelfXenNoteTypes(path: string): number[] {
 
 describe('Debian linux-image-amd64', () => {
   test('the xz bzImage: header, payload, ELF, Xen notes', async (t) => {
-    if (!skipUnless(t, vmlinuz !== undefined, '/boot/vmlinuz-* (linux-image-amd64)')) return;
+    if (!present(t, NEED.kernel)) return;
     const raw = readFileSync(vmlinuz!);
     const info = await inspectFile(vmlinuz!);
     assert.equal(info.kind, 'bzImage');
@@ -85,7 +69,7 @@ describe('Debian linux-image-amd64', () => {
   });
 
   test('the payload decompresses to the same bytes as the xz CLI gives', async (t) => {
-    if (!skipUnless(t, vmlinuz !== undefined, '/boot/vmlinuz-*') || !skipUnless(t, has('xz'), 'the xz CLI')) return;
+    if (!present(t, NEED.kernel, NEED.command('xz', 'xz-utils'))) return;
     const raw = readFileSync(vmlinuz!);
     const info = await inspectFile(vmlinuz!);
     const { payloadOffset: at, payloadLength: len } = info.bzImage!;
@@ -96,7 +80,7 @@ describe('Debian linux-image-amd64', () => {
   });
 
   test('its Xen notes are the ones readelf sees', async (t) => {
-    if (!skipUnless(t, vmlinuz !== undefined, '/boot/vmlinuz-*') || !skipUnless(t, has('readelf'), 'readelf (binutils)')) return;
+    if (!present(t, NEED.kernel, NEED.command('readelf', 'binutils'))) return;
     const dir = mkdtempSync(join(tmpdir(), 'pvm-vmlinux-'));
     t.after(() => rmSync(dir, { recursive: true, force: true })); // 66 MB
     const path = join(dir, 'vmlinux');
@@ -110,8 +94,8 @@ describe('Debian linux-image-amd64', () => {
   });
 
   test('its /boot/config-*', async (t) => {
-    const config = vmlinuz?.replace('vmlinuz-', 'config-');
-    if (!skipUnless(t, config !== undefined && existsSync(config), '/boot/config-*')) return;
+    const config = debianKernel?.config;
+    if (!present(t, NEED.kernel, NEED.kernelConfig)) return;
     const text = readFileSync(config!, 'latin1');
     const info = await inspectFile(config!);
     assert.equal(info.kind, 'kconfig');
@@ -126,7 +110,7 @@ describe('Debian linux-image-amd64', () => {
 
 describe('Debian xen-hypervisor-4.17-amd64', () => {
   test('xen.gz: version, release build, multiboot', async (t) => {
-    if (!skipUnless(t, existsSync(XEN), XEN)) return;
+    if (!present(t, NEED.xen)) return;
     const info = await inspectFile(XEN, { sibling: false });
     assert.equal(info.kind, 'xen');
     const hv = info.hypervisor!;
@@ -144,7 +128,7 @@ describe('Debian xen-hypervisor-4.17-amd64', () => {
   });
 
   test('its .config agrees on version and debug', async (t) => {
-    if (!skipUnless(t, existsSync(XEN) && existsSync(XEN_CONFIG), `${XEN} and ${XEN_CONFIG}`)) return;
+    if (!present(t, NEED.xen, NEED.xenConfig)) return;
     const text = readFileSync(XEN_CONFIG, 'latin1');
     const header = /^# Xen\/x86 (\S+) Configuration$/m.exec(text)?.[1];
     const info = await inspectFile(XEN);
@@ -161,7 +145,7 @@ describe('grub-xen-host PV GRUB images (Xen notes that are not Linux)', () => {
     [GRUB64, 64, 'x86_64'],
   ] as const) {
     test(path, async (t) => {
-      if (!skipUnless(t, existsSync(path), path)) return;
+      if (!present(t, NEED.grubXen)) return;
       const info = await inspectFile(path);
       assert.equal(info.kind, 'elf');
       const e = info.elf!;
@@ -178,7 +162,7 @@ describe('grub-xen-host PV GRUB images (Xen notes that are not Linux)', () => {
       } else {
         assert.equal(n.paeMode, undefined);
       }
-      if (has('readelf')) {
+      if (present(t, NEED.command('readelf', 'binutils'))) {
         // readelf stops at the overrunning PAE_MODE note (with a warning); Xen's libelf, and we, read it.
         const expected = [...readelfXenNoteTypes(path), ...(cls === 32 ? [9] : [])];
         assert.deepEqual(
@@ -210,7 +194,7 @@ describe('payloads made by the real compressors, as Linux invokes them', () => {
   ] as const;
   for (const [compression, tool, args] of tools) {
     test(`${tool} ${args.join(' ')}`, async (t) => {
-      if (!skipUnless(t, has(tool), `the ${tool} CLI`)) return;
+      if (!present(t, NEED.command(tool, tool === 'lzma' ? 'xz-utils' : tool))) return;
       const stream = execFileSync(tool, [...args], { input: elf, maxBuffer: 1 << 26, stdio: ['pipe', 'pipe', 'ignore'] });
       const payload = compression === 'gzip' ? stream : Buffer.concat([stream, sizeTrailer(elf.length)]);
       const info = await inspectBytes(await buildBzImage({ protocol: '2.15', compression, payload }), { file: `${tool}.bz` });

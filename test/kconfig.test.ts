@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { ARCHES } from '../domain/axes.ts';
 import { KERNEL_TREES } from '../domain/profiles.ts';
 import { parseKconfig } from '../emulator/images/kconfig.ts';
@@ -19,7 +19,9 @@ import {
 } from '../emulator/kconfig/index.ts';
 import { definitionApplies } from '../emulator/kconfig/model.ts';
 
-const DEBIAN_CONFIG = '/boot/config-6.1.0-56-amd64';
+import { debianKernel, NEED, skipUnless } from './support/artifacts.ts';
+
+const DEBIAN_CONFIG = debianKernel?.config ?? '/boot/config-6.1.*-amd64 (not installed)';
 const on = (m: Map<string, string>, k: string) => m.get(k) === 'y' || m.get(k) === 'm';
 
 test('expressions follow Kconfig precedence and tristate logic', () => {
@@ -199,7 +201,7 @@ test('explainMissing says when the architecture or the version rules an option o
 });
 
 test("Debian's real 6.1 config agrees with the 6.1 model", {
-  skip: !existsSync(DEBIAN_CONFIG) && `${DEBIAN_CONFIG} is not installed (apt install linux-image-amd64)`,
+  skip: skipUnless(NEED.kernelConfig),
 }, async () => {
   const parsed = parseKconfig(readFileSync(DEBIAN_CONFIG, 'latin1'));
   const cfg = new Map(Object.entries(parsed.values));

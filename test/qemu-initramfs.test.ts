@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { newcArchive, padTo4, parentsOf } from '../runner/backends/qemu/newc.ts';
 
-const haveCpio = existsSync('/usr/bin/cpio') || existsSync('/bin/cpio');
+import { NEED, skipUnless } from './support/artifacts.ts';
 
 test('newc archives are 4-byte padded, so a second archive can be appended', () => {
   for (const n of [0, 1, 2, 3, 5, 4097]) {
@@ -19,7 +19,7 @@ test('newc archives are 4-byte padded, so a second archive can be appended', () 
 });
 
 test('GNU cpio reads what the writer wrote: names, types, modes, device numbers and contents', {
-  skip: !haveCpio && 'cpio is not installed (apt-get install cpio)',
+  skip: skipUnless(NEED.command('cpio')),
 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'pvm-newc-'));
   const file = join(dir, 'a.cpio');

@@ -8,7 +8,7 @@ test('cleanLine drops CR and the SeaBIOS terminal escapes at the start of the st
 });
 
 test('parseMarker reads every frame the agent prints', () => {
-  assert.deepEqual(parseMarker('@@PVM INIT 6130 6.1.0-56-amd64'), { kind: 'init', uptimeMs: 6130, release: '6.1.0-56-amd64' });
+  assert.deepEqual(parseMarker('@@PVM INIT 6130 6.1.0-99-amd64'), { kind: 'init', uptimeMs: 6130, release: '6.1.0-99-amd64' });
   assert.deepEqual(parseMarker('@@PVM TOOLSTACK ok 780'), { kind: 'toolstack', ok: true, ms: 780 });
   assert.deepEqual(parseMarker('@@PVM TOOLSTACK error 10020'), { kind: 'toolstack', ok: false, ms: 10020 });
   assert.deepEqual(parseMarker('@@PVM STEP 3 2 mismatch 10390'), { kind: 'step', s: 3, k: 2, status: 'mismatch', ms: 10390 });

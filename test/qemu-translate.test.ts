@@ -11,8 +11,8 @@ import { shellWord, stepSide, translate, type ScenarioPlan } from '../runner/bac
 import { planBoots } from '../runner/backends/qemu/boots.ts';
 import type { RealCell } from '../runner/backends/qemu/cells.ts';
 import { qemuArgv } from '../runner/backends/qemu/qemu.ts';
+import { BUSYBOX, NEED, skipUnless } from './support/artifacts.ts';
 
-const BUSYBOX = '/bin/busybox';
 const steps = (raw: unknown[]) => raw.map((s) => xenDomain.normaliseStep(s) as Step);
 const lib = readFileSync(new URL('../runner/backends/qemu/agent/lib.sh', import.meta.url), 'utf8');
 
@@ -61,7 +61,7 @@ test('steps run where their role puts them', () => {
 });
 
 test('the agent decides read/write/expect steps in the real busybox sh', {
-  skip: !existsSync(BUSYBOX) && 'busybox-static is not installed',
+  skip: skipUnless(NEED.busybox),
 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'pvm-files-'));
   const target = join(dir, 'target_kb');
@@ -90,7 +90,7 @@ test('the agent decides read/write/expect steps in the real busybox sh', {
   assert.match(dataOf(marks, 5), /write error|Permission denied|Input\/output error/, "the platform's own refusal text is the value");
 });
 
-test('within: the agent polls until the value appears', { skip: !existsSync(BUSYBOX) && 'busybox-static is not installed' }, () => {
+test('within: the agent polls until the value appears', { skip: skipUnless(NEED.busybox) }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'pvm-within-'));
   const target = join(dir, 'online');
   writeFileSync(target, '0\n');
@@ -240,7 +240,7 @@ test('device steps of a PV domU run in dom0 (xl block-attach through blkback, ne
 });
 
 test('mayRefuse: pvm_step mode 2 reports what happened and the scenario goes on either way', {
-  skip: !existsSync(BUSYBOX) && 'busybox-static is not installed',
+  skip: skipUnless(NEED.busybox),
 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'pvm-mayrefuse-'));
   const target = join(dir, 'value');

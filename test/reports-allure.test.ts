@@ -9,8 +9,6 @@ import { AllureResultsWriter } from '../reports/allure/writer.ts';
 import { allureCell, EXCERPT_BYTES, md5 } from '../reports/allure/result.ts';
 import { categoriesJson } from '../reports/allure/categories.ts';
 import { environmentProperties, executorInfo } from '../reports/allure/environment.ts';
-import { generateAllure, javaVersion } from '../reports/allure/generate.ts';
-import { writeAllureResultsFromFile } from '../reports/allure/sink.ts';
 import { axisLabels } from '../reports/labels.ts';
 import { sourceRepo, sourceSegments, sourceUrl } from '../reports/links.ts';
 import { CATEGORIES } from '../reports/classify.ts';
@@ -284,32 +282,6 @@ test('environment.properties and executor.json from GitHub Actions, GitLab CI, o
     ['gitlab', 12, 'matrix #12', 'https://gitlab.example/j/1', 'https://gitlab.example/p'],
   );
   assert.equal(executorInfo({}, run).type, 'local');
-});
-
-test('allure generate carries the previous history into the next report (trends)', { timeout: 120_000 }, async (t) => {
-  if (!javaVersion()) {
-    t.skip('JAVA NOT FOUND: install default-jre-headless to test Allure generation');
-    return;
-  }
-  const { file } = makeResults({ xen: ['3.4'], kernels: ['2.6.30'], scenarios: ['boot'], hostile: false });
-  const out = await tmp();
-  const results = join(out, 'allure-results');
-  const reportDir = join(out, 'allure-report');
-  await writeAllureResultsFromFile(file, results);
-  await generateAllure({ resultsDir: results, reportDir });
-  const first = JSON.parse(await readFile(join(reportDir, 'history', 'history-trend.json'), 'utf8'));
-  assert.equal(first.length, 1);
-  await writeAllureResultsFromFile(file, results);
-  await generateAllure({ resultsDir: results, reportDir });
-  const second = JSON.parse(await readFile(join(reportDir, 'history', 'history-trend.json'), 'utf8'));
-  assert.equal(second.length, 2, 'the second report shows two builds in its trend');
-  const history = JSON.parse(await readFile(join(reportDir, 'history', 'history.json'), 'utf8'));
-  assert.equal(Object.keys(history).length, file.cells.length, 'one history entry per cell');
-  assert.ok(
-    (await readdir(out)).every((n) => !n.includes('.tmp') && !n.includes('.old')),
-    'no temp dirs left',
-  );
-  await rm(out, { recursive: true });
 });
 
 test('AllureSink replaces an older allure-results whole', async () => {

@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { javaVersion } from '../reports/allure/generate.ts';
 import { makeResults } from './support/results-fixture.ts';
 
 const bin = fileURLToPath(new URL('../bin/pvmatrix.js', import.meta.url));
@@ -35,26 +34,6 @@ test('pvmatrix report without Java: matrix.html and the rest are written, the hi
   assert.match(r.stderr, /apt-get install default-jre-headless/);
   for (const f of ['matrix.html', 'summary.md', 'junit.xml', 'allure-results']) await stat(join(dir, f));
   await assert.rejects(stat(join(dir, 'allure-report')));
-  await rm(dir, { recursive: true });
-});
-
-test('pvmatrix report --single-file: the Allure report, a one-file copy, and no temp dirs', { timeout: 180_000 }, async (t) => {
-  if (!javaVersion()) {
-    t.skip('JAVA NOT FOUND: install default-jre-headless to test Allure generation');
-    return;
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'pvm-report-'));
-  await writeFile(join(dir, 'results.json'), JSON.stringify(makeResults({ scenarios: ['boot'], kernels: ['6.1'] }).file));
-  const r = pvmatrix(['report', '--out', dir, '--single-file']);
-  assert.equal(r.status, 0, r.stderr);
-  await stat(join(dir, 'allure-report', 'index.html'));
-  await stat(join(dir, 'allure-report', 'history', 'history.json'));
-  const single = await readFile(join(dir, 'allure-report.html'), 'utf8');
-  assert.ok(single.length > 100_000 && single.includes('<html'));
-  assert.deepEqual(
-    (await readdir(dir)).filter((n) => /tmp|old/.test(n)),
-    [],
-  );
   await rm(dir, { recursive: true });
 });
 

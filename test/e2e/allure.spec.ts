@@ -4,13 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Server } from 'node:http';
-import { javaVersion } from '../../reports/allure/generate.ts';
 import { makeReports } from '../../reports/report.ts';
 import { serveDir } from '../../reports/serve.ts';
 import { HOSTILE, makeResults } from '../support/results-fixture.ts';
-import { KNOWN, NO_BROWSER } from './support.ts';
+import { KNOWN, NO_BROWSER, NO_JAVA } from './support.ts';
 
-const NO_JAVA = javaVersion() ? '' : 'JAVA NOT FOUND: install default-jre-headless to test the generated Allure report';
 test.skip(!!NO_BROWSER || !!NO_JAVA, NO_BROWSER || NO_JAVA);
 test.describe.configure({ mode: 'serial' });
 

@@ -2,12 +2,18 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeMatrixHtml } from '../../reports/matrix-html/write.ts';
+import { javaVersion } from '../../reports/allure/generate.ts';
+import { inCI } from '../support/ci.ts';
 import { makeResults } from '../support/results-fixture.ts';
 
 export const CHROMIUM = process.env.PVMATRIX_CHROMIUM ?? '/usr/bin/chromium';
 export const NO_BROWSER = existsSync(CHROMIUM)
   ? ''
   : `CHROMIUM NOT FOUND at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) to run the report browser tests`;
+// In CI (.ci/run installs chromium and Java) a missing one fails the suite instead of skipping it.
+if (NO_BROWSER && inCI()) throw new Error(`missing in CI: ${NO_BROWSER}`);
+export const NO_JAVA = javaVersion() ? '' : 'JAVA NOT FOUND: install default-jre-headless to test the generated Allure report';
+if (NO_JAVA && inCI()) throw new Error(`missing in CI: ${NO_JAVA}`);
 
 /** A cell whose verdict the fixture's rules fix: unsupported by Xen 3.3, with a sourced fact. */
 export const KNOWN = {
