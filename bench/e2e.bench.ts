@@ -9,14 +9,14 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { xenDomain } from '../domain/index.ts';
-import { createEmulatorBackend } from '../runner/backends/emulator.ts';
+import { xenDomain } from '../cli/xen-domain.ts';
+import { createEmulatorBackend } from '../backends/emulator.ts';
 import { expand } from '../runner/expand/expand.ts';
-import type { BackendResult } from '../runner/model/result.ts';
+import type { BackendResult } from '../contracts/result.ts';
 import { toCellResult } from '../runner/results/cell-result.ts';
-import { count, emptySummary } from '../runner/results/summary.ts';
+import { count, emptySummary } from '../contracts/summary.ts';
 import { schedule } from '../runner/schedule/schedule.ts';
-import { loadSpec } from '../runner/spec/load.ts';
+import { loadSpec } from '../runner/load/load.ts';
 import { load, timedRun, TMPFS, type CliRun } from './cli-run.ts';
 import type { BenchRow } from './row.ts';
 import { ROOT, scaledMatrix } from './scaled-matrix.ts';

@@ -4,10 +4,10 @@
  * that is not excluded. Two passes; the second is reported (the first warms the JIT).
  */
 import { fileURLToPath } from 'node:url';
-import { xenDomain } from '../domain/index.ts';
+import { xenDomain } from '../cli/xen-domain.ts';
 import { Emulator } from '../emulator/index.ts';
 import { expand } from '../runner/expand/expand.ts';
-import { loadSpec } from '../runner/spec/load.ts';
+import { loadSpec } from '../runner/load/load.ts';
 import type { BenchRow } from './row.ts';
 
 export default async function (): Promise<BenchRow[]> {

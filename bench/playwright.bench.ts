@@ -19,13 +19,13 @@ import { dirname, join } from 'node:path';
 import { load, removeLater, timedRun, TMPFS, type OutPlace } from './cli-run.ts';
 import type { BenchRow } from './row.ts';
 import { ROOT, scaledMatrix } from './scaled-matrix.ts';
-import { xenDomain } from '../domain/index.ts';
-import { createEmulatorBackend } from '../runner/backends/emulator.ts';
+import { xenDomain } from '../cli/xen-domain.ts';
+import { createEmulatorBackend } from '../backends/emulator.ts';
 import { expand } from '../runner/expand/expand.ts';
 import { compileSelection } from '../runner/expand/select.ts';
 import { toCellResult } from '../runner/results/cell-result.ts';
 import { schedule } from '../runner/schedule/schedule.ts';
-import { loadSpec } from '../runner/spec/load.ts';
+import { loadSpec } from '../runner/load/load.ts';
 
 /** The scheduler's own rate on the selection (second pass: the first prepares), in cells/s. */
 async function coreRate(matrix: string, slice: string[]): Promise<number> {

@@ -1,5 +1,5 @@
-import type { Cell } from '../runner/model/cell.ts';
-import type { BackendResult } from '../runner/model/result.ts';
+import type { Cell } from '../contracts/cell.ts';
+import type { BackendResult } from '../contracts/result.ts';
 import type { KernelProfile } from '../domain/profiles.ts';
 import type { Arch, Compression, Format } from '../domain/axes.ts';
 import type { Step } from '../domain/steps.ts';

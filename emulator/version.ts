@@ -3,7 +3,7 @@
  * whole tool: a pre-release sorts before its release, `2.6.30-rc3 < 2.6.30`), parsed once
  * per text because the models compare the same few versions for every cell.
  */
-import { compareVersions as compare, parseVersion as parse, type Version as Parsed } from '../runner/spec/version.ts';
+import { compareVersions as compare, parseVersion as parse, type Version as Parsed } from '../contracts/version.ts';
 
 export interface Version extends Parsed {
   readonly text: string;

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserError } from '../runner/spec/errors.ts';
-import { checkConfigCommand } from '../runner/cli/commands/check-config.ts';
+import { UserError } from '../contracts/errors.ts';
+import { checkConfigCommand } from '../cli/commands/check-config.ts';
 import { pvmatrix } from './support/spawn-cli.ts';
 
 import { debianKernel, NEED, skipUnless } from './support/artifacts.ts';

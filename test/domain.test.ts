@@ -41,7 +41,7 @@ test('profiles reject unknown keys and non-string versions', () => {
 });
 
 test('a Xen profile may only backport capabilities the emulator knows', async () => {
-  const { xenDomain } = await import('../domain/index.ts');
+  const { xenDomain } = await import('../cli/xen-domain.ts');
   const schema = xenDomain.profileSchemas.xen!;
   assert.equal(schema.safeParse({ version: '3.3.1', backports: ['hv.dom0.bzimage', 'tools.xend.balloon-sysfs'] }).success, true);
   const typo = schema.safeParse({ version: '3.3.1', backports: ['hv.dom0.bzImage'] });

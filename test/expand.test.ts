@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { xenDomain } from '../domain/index.ts';
+import { xenDomain } from '../cli/xen-domain.ts';
 import { expand } from '../runner/expand/expand.ts';
 import { compileSelection, type Selection } from '../runner/expand/select.ts';
-import { loadSpec } from '../runner/spec/load.ts';
-import { UserError } from '../runner/spec/errors.ts';
+import { loadSpec } from '../runner/load/load.ts';
+import { UserError } from '../contracts/errors.ts';
 import { verdict } from '../runner/results/verdict.ts';
-import type { Outcome } from '../runner/model/outcome.ts';
+import type { Outcome } from '../contracts/outcome.ts';
 import { BOOT_SCENARIO, writeTree } from './support/temp-matrix.ts';
 
 function specOf(files: Record<string, string>) {

@@ -4,11 +4,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
-import { xenDomain } from '../domain/index.ts';
-import { GrubError, kernelFromName, kernelSummary, parseGrub, readGrubFile, xenFromName, xenSummary } from '../domain/grub/index.ts';
+import { xenDomain } from '../cli/xen-domain.ts';
+import { GrubError, kernelFromName, kernelSummary, parseGrub, readGrubFile, xenFromName, xenSummary } from '../tools/grub/index.ts';
 import { KernelProfile, XenProfile } from '../domain/profiles.ts';
 import { expand } from '../runner/expand/expand.ts';
-import { loadSpec } from '../runner/spec/load.ts';
+import { loadSpec } from '../runner/load/load.ts';
 import { debianKernel, debianXen, NEED, skipUnless } from './support/artifacts.ts';
 import { pvmatrix } from './support/spawn-cli.ts';
 

@@ -22,8 +22,8 @@ import {
   parseKconfig,
   type ImageInfo,
 } from '../emulator/images/index.ts';
-import { inspect } from '../runner/cli/commands/inspect.ts';
-import { diskImageStore } from '../runner/backends/image-store.ts';
+import { inspect } from '../cli/commands/inspect.ts';
+import { diskImageStore } from '../backends/image-store.ts';
 import {
   PROTOCOLS,
   NOTE,

@@ -5,10 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { xenDomain } from '../domain/index.ts';
+import { xenDomain } from '../cli/xen-domain.ts';
 import { Emulator } from '../emulator/index.ts';
 import { expand } from '../runner/expand/expand.ts';
-import { loadSpec } from '../runner/spec/load.ts';
+import { loadSpec } from '../runner/load/load.ts';
 
 const matrixFile = fileURLToPath(new URL('../matrix.yaml', import.meta.url));
 const spec = loadSpec(matrixFile, xenDomain);

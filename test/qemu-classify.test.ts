@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { xenDomain } from '../domain/index.ts';
+import { xenDomain } from '../cli/xen-domain.ts';
 import type { Step } from '../domain/steps.ts';
-import { scenarioResult, xenConsole } from '../runner/backends/qemu/results.ts';
-import type { ScenarioPlan } from '../runner/backends/qemu/translate.ts';
+import { scenarioResult, xenConsole } from '../backends/qemu/results.ts';
+import type { ScenarioPlan } from '../backends/qemu/translate.ts';
 import { cutAt, loadSerialLog } from './support/qemu-fixtures.ts';
 import { SMOKE } from './support/qemu-cells.ts';
 

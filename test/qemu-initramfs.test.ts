@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { newcArchive, padTo4, parentsOf } from '../runner/backends/qemu/newc.ts';
+import { newcArchive, padTo4, parentsOf } from '../backends/qemu/newc.ts';
 
 import { NEED, skipUnless } from './support/artifacts.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cleanLine, isFatal, isRefusal, milestoneOf, parseMarker } from '../runner/backends/qemu/markers.ts';
+import { cleanLine, isFatal, isRefusal, milestoneOf, parseMarker } from '../backends/qemu/markers.ts';
 
 test('cleanLine drops CR and the SeaBIOS terminal escapes at the start of the stream', () => {
   assert.equal(cleanLine('\x1bc\x1b[?7l\x1b[2JSeaBIOS (version 1.16.2-debian-1.16.2-1)\r'), 'SeaBIOS (version 1.16.2-debian-1.16.2-1)');

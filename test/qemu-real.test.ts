@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createQemuBackend } from '../runner/backends/qemu/index.ts';
-import { readCell, resolveImage } from '../runner/backends/qemu/cells.ts';
-import { runSetup, SetupError } from '../runner/backends/qemu/setup.ts';
-import type { BackendResult } from '../runner/model/result.ts';
-import type { Cell } from '../runner/model/cell.ts';
+import { createQemuBackend } from '../backends/qemu/index.ts';
+import { readCell, resolveImage } from '../backends/qemu/cells.ts';
+import { runSetup, SetupError } from '../backends/qemu/setup.ts';
+import type { BackendResult } from '../contracts/result.ts';
+import type { Cell } from '../contracts/cell.ts';
 import { inCI, NEED, present, skipUnless } from './support/artifacts.ts';
 import { DEBIAN_KERNEL, GRUB_I386_PV, qemuCell, SMOKE } from './support/qemu-cells.ts';
-import { xenDomain } from '../domain/index.ts';
+import { xenDomain } from '../cli/xen-domain.ts';
 
 /** A native-boot cell as the runner builds it: the scenario ignores xen, role and compression. */
 const nativeCell = (steps: unknown[], format = 'bzImage'): Cell => ({

@@ -4,17 +4,17 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { xenDomain } from '../domain/index.ts';
+import { xenDomain } from '../cli/xen-domain.ts';
 import type { Step } from '../domain/steps.ts';
-import { parseMarker, type Marker } from '../runner/backends/qemu/markers.ts';
-import { shellWord, stepSide, translate, type ScenarioPlan } from '../runner/backends/qemu/translate.ts';
-import { planBoots } from '../runner/backends/qemu/boots.ts';
-import type { RealCell } from '../runner/backends/qemu/cells.ts';
-import { qemuArgv } from '../runner/backends/qemu/qemu.ts';
+import { parseMarker, type Marker } from '../backends/qemu/markers.ts';
+import { shellWord, stepSide, translate, type ScenarioPlan } from '../backends/qemu/translate.ts';
+import { planBoots } from '../backends/qemu/boots.ts';
+import type { RealCell } from '../backends/qemu/cells.ts';
+import { qemuArgv } from '../backends/qemu/qemu.ts';
 import { BUSYBOX, NEED, skipUnless } from './support/artifacts.ts';
 
 const steps = (raw: unknown[]) => raw.map((s) => xenDomain.normaliseStep(s) as Step);
-const lib = readFileSync(new URL('../runner/backends/qemu/agent/lib.sh', import.meta.url), 'utf8');
+const lib = readFileSync(new URL('../backends/qemu/agent/lib.sh', import.meta.url), 'utf8');
 
 /**
  * Runs scenario 0's translated dom0 side in the same busybox the initramfs carries, on this

@@ -12,7 +12,7 @@ import { environmentProperties, executorInfo } from '../reports/allure/environme
 import { axisLabels } from '../reports/labels.ts';
 import { sourceRepo, sourceSegments, sourceUrl } from '../reports/links.ts';
 import { CATEGORIES } from '../reports/classify.ts';
-import type { CellResult } from '../runner/model/result.ts';
+import type { CellResult } from '../contracts/result.ts';
 import { HOSTILE, makeResults } from './support/results-fixture.ts';
 
 const tmp = () => mkdtemp(join(tmpdir(), 'pvm-allure-'));

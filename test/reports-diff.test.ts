@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareOutcomes } from '../reports/diff/agreement.ts';
 import { classifyChange, diffResults } from '../reports/diff/classify.ts';
-import { diff } from '../runner/cli/commands/diff.ts';
-import { main } from '../runner/cli/main.ts';
-import type { CellResult } from '../runner/model/result.ts';
+import { diff } from '../cli/commands/diff.ts';
+import { main } from '../cli/main.ts';
+import type { CellResult } from '../contracts/result.ts';
 import { makeResults } from './support/results-fixture.ts';
 
 type V = Pick<CellResult, 'outcome' | 'status' | 'flaky'>;

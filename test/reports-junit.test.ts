@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { JUnitSink } from '../reports/junit/sink.ts';
-import type { CellResult } from '../runner/model/result.ts';
+import type { CellResult } from '../contracts/result.ts';
 import { HOSTILE, makeResults } from './support/results-fixture.ts';
 
 test('junit.xml: one well-formed testcase per cell, with failure, error and skipped elements', async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { runCommand } from '../runner/cli/commands/run.ts';
+import { runCommand } from '../cli/commands/run.ts';
 import { FlakyBackend, captureIo, smallProject } from './support/scale-doubles.ts';
 
 const failsOn = (c: { axes: Record<string, string> }) => c.axes.xen === '4.17' && c.axes.kernel === '6.1';

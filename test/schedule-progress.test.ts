@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { runCommand } from '../runner/cli/commands/run.ts';
+import { runCommand } from '../cli/commands/run.ts';
 import { createProgress } from '../runner/schedule/progress.ts';
-import type { CellResult } from '../runner/model/result.ts';
+import type { CellResult } from '../contracts/result.ts';
 import { FlakyBackend, SMALL_CELLS, captureIo, smallProject } from './support/scale-doubles.ts';
 
 const run = async (dir: string, args: string[]) => {

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { reportSinks } from '../reports/sinks.ts';
-import { runCommand } from '../runner/cli/commands/run.ts';
-import type { Backend } from '../runner/backends/backend.ts';
+import { runCommand } from '../cli/commands/run.ts';
+import type { Backend } from '../contracts/backend.ts';
 import { FlakyBackend, SMALL_CELLS, captureIo, smallProject } from './support/scale-doubles.ts';
 
 type Row = { id: string; status: string; flaky: boolean; attempts: number; reason?: string };

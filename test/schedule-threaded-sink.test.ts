@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CellResult } from '../runner/model/result.ts';
+import type { CellResult } from '../contracts/result.ts';
 import { ThreadedSink } from '../runner/results/threaded-sink.ts';
-import { emptySummary } from '../runner/results/summary.ts';
+import { emptySummary } from '../contracts/summary.ts';
 
 const SINKS = new URL('./support/failing-sinks.ts', import.meta.url).href;
 const run = { started: '2026-11-24T00:00:00.000Z', backend: 'x', matrix: 'm.yaml', version: '0' };

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCommand } from '../runner/cli/commands/run.ts';
-import type { Backend } from '../runner/backends/backend.ts';
+import { runCommand } from '../cli/commands/run.ts';
+import type { Backend } from '../contracts/backend.ts';
 import { HangingBackend, SlowBackend, SMALL_CELLS, captureIo, smallProject } from './support/scale-doubles.ts';
 
 async function run(dir: string, backend: Backend, args: string[], graceMs = 100) {

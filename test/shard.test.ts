@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { xenDomain } from '../domain/index.ts';
+import { xenDomain } from '../cli/xen-domain.ts';
 import { expand } from '../runner/expand/expand.ts';
 import { compileSelection } from '../runner/expand/select.ts';
 import { parseShard } from '../runner/expand/shard.ts';
-import { loadSpec } from '../runner/spec/load.ts';
-import { UserError } from '../runner/spec/errors.ts';
+import { loadSpec } from '../runner/load/load.ts';
+import { UserError } from '../contracts/errors.ts';
 import { BOOT_SCENARIO, writeTree } from './support/temp-matrix.ts';
 
 function shardsOf(files: Record<string, string>, n: number): { all: string[]; shard: Map<string, number> } {

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { xenDomain } from '../domain/index.ts';
-import { loadSpec } from '../runner/spec/load.ts';
-import { SpecError, formatDiagnostic } from '../runner/spec/errors.ts';
-import { compareVersions, parseRange, parseVersion } from '../runner/spec/version.ts';
+import { xenDomain } from '../cli/xen-domain.ts';
+import { loadSpec } from '../runner/load/load.ts';
+import { SpecError, formatDiagnostic } from '../contracts/errors.ts';
+import { compareVersions, parseRange, parseVersion } from '../contracts/version.ts';
 import { BOOT_SCENARIO, writeTree } from './support/temp-matrix.ts';
 
 /** Loads a matrix written to a temp dir; returns its errors as `file:line:col: message`, paths relative to the dir. */

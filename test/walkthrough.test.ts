@@ -10,11 +10,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { xenDomain } from '../domain/index.ts';
+import { xenDomain } from '../cli/xen-domain.ts';
 import { Emulator } from '../emulator/index.ts';
 import { expand } from '../runner/expand/expand.ts';
-import type { BackendResult } from '../runner/model/result.ts';
-import { loadSpec } from '../runner/spec/load.ts';
+import type { BackendResult } from '../contracts/result.ts';
+import { loadSpec } from '../runner/load/load.ts';
 import { writeTree } from './support/temp-matrix.ts';
 
 const repo = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));

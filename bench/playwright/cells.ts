@@ -3,12 +3,12 @@
  * matrix expanded into a map by id, and one Emulator, prepared per spec file for its cells.
  * This is how a user would write it: the expensive parts shared, one test per cell.
  */
-import { xenDomain } from '../../domain/index.ts';
+import { xenDomain } from '../../cli/xen-domain.ts';
 import { Emulator } from '../../emulator/index.ts';
 import { expand } from '../../runner/expand/expand.ts';
 import type { PlannedCell } from '../../runner/expand/planned.ts';
 import { verdict } from '../../runner/results/verdict.ts';
-import { loadSpec } from '../../runner/spec/load.ts';
+import { loadSpec } from '../../runner/load/load.ts';
 
 let byId: Map<string, PlannedCell> | undefined;
 export const emulator = new Emulator();

@@ -7,8 +7,8 @@
  * that step; anything else thrown is `broken`.
  */
 import type { Step } from '../../domain/steps.ts';
-import type { BackendResult, StepResult } from '../../runner/model/result.ts';
-import type { Outcome } from '../../runner/model/outcome.ts';
+import type { BackendResult, StepResult } from '../../contracts/result.ts';
+import type { Outcome } from '../../contracts/outcome.ts';
 import type { Fact } from '../knowledge/index.ts';
 import { Platform, type CellSetup } from '../platform.ts';
 import { Refusal, because } from '../trace.ts';

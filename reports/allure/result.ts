@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Attachment, Label, Link, Parameter, Status, StepResult, TestResult } from 'allure-js-commons';
-import type { CellResult } from '../../runner/model/result.ts';
+import type { CellResult } from '../../contracts/result.ts';
 import { categoryOf } from '../classify.ts';
 import { imageOf, type AxisLabels } from '../labels.ts';
 import { sourceSegments } from '../links.ts';

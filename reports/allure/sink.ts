@@ -1,8 +1,8 @@
 import { rm, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CellResult } from '../../runner/model/result.ts';
-import type { AxisInfo, ResultSink, RunInfo } from '../../runner/results/sink.ts';
-import type { ResultsFile } from '../results-file.ts';
+import type { CellResult } from '../../contracts/result.ts';
+import type { AxisInfo, ResultSink, RunInfo } from '../../contracts/sink.ts';
+import type { ResultsFile } from '../../contracts/results-file.ts';
 import { AllureResultsWriter } from './writer.ts';
 
 /** Replaces `final` by the directory `tmp`, so that readers see the old or the new one, whole. */

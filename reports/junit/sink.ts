@@ -3,8 +3,8 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
-import type { CellResult } from '../../runner/model/result.ts';
-import type { ResultSink, RunInfo } from '../../runner/results/sink.ts';
+import type { CellResult } from '../../contracts/result.ts';
+import type { ResultSink, RunInfo } from '../../contracts/sink.ts';
 import { testcaseXml } from './testcase.ts';
 import { xmlAttr } from './xml.ts';
 

@@ -1,4 +1,4 @@
-import type { CellResult } from '../../runner/model/result.ts';
+import type { CellResult } from '../../contracts/result.ts';
 import { xmlAttr, xmlBody } from './xml.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { appendFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CellResult } from '../../runner/model/result.ts';
-import type { ResultSink, RunInfo, Summary } from '../../runner/results/sink.ts';
+import type { CellResult } from '../../contracts/result.ts';
+import type { ResultSink, RunInfo, Summary } from '../../contracts/sink.ts';
 import { renderSummary, SummaryCollector } from './summary.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { rename, writeFile, rm } from 'node:fs/promises';
-import type { ResultsFile } from '../results-file.ts';
+import type { ResultsFile } from '../../contracts/results-file.ts';
 import { encodeMatrix } from './encode.ts';
 
 const asset = (name: string) => readFileSync(new URL(name, import.meta.url), 'utf8');

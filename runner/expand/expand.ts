@@ -1,7 +1,7 @@
-import type { Cell } from '../model/cell.ts';
-import type { Outcome } from '../model/outcome.ts';
-import { ruleMatches, type ExpectRule, type Spec } from '../spec/model.ts';
-import { enumerate } from './enumerate.ts';
+import type { Cell } from '../../contracts/cell.ts';
+import type { Outcome } from '../../contracts/outcome.ts';
+import { ruleMatches, type ExpectRule, type Spec } from '../load/model.ts';
+import { enumerate } from '../load/enumerate.ts';
 import type { PlannedCell } from './planned.ts';
 import { selectsValues, type Selector } from './select.ts';
 import { inShard } from './shard.ts';

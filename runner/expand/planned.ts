@@ -1,5 +1,5 @@
-import type { Cell } from '../model/cell.ts';
-import type { Outcome } from '../model/outcome.ts';
+import type { Cell } from '../../contracts/cell.ts';
+import type { Outcome } from '../../contracts/outcome.ts';
 
 /** A cell with what the runner knows about it beforehand; only `cell` goes to a backend. */
 export interface PlannedCell {

@@ -1,6 +1,6 @@
-import { compileTerm, type ConditionScope } from '../spec/condition.ts';
-import { UserError } from '../spec/errors.ts';
-import { matches, type Condition, type ConditionTerm, type Spec } from '../spec/model.ts';
+import { compileTerm, type ConditionScope } from '../load/condition.ts';
+import { UserError } from '../../contracts/errors.ts';
+import { matches, type Condition, type ConditionTerm, type Spec } from '../load/model.ts';
 import { parseShard, type Shard } from './shard.ts';
 
 /** Which cells a command works on: the command line's --filter, --scenario, --grep and --shard. */

@@ -1,4 +1,4 @@
-import { UserError } from '../spec/errors.ts';
+import { UserError } from '../../contracts/errors.ts';
 
 /** Shard K of N (1-based), as `--shard K/N` writes it. */
 export interface Shard {

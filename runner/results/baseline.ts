@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Outcome } from '../model/outcome.ts';
-import { UserError } from '../spec/errors.ts';
-import { RESULTS_SCHEMA } from './results-json.ts';
+import { Outcome } from '../../contracts/outcome.ts';
+import { UserError } from '../../contracts/errors.ts';
+import { RESULTS_SCHEMA } from '../../reports/results-json/sink.ts';
 
 /** The outcomes of a previous results.json, by cell id, to serve as expectations (--baseline). */
 export function readBaseline(file: string): Map<string, Outcome> {

@@ -1,4 +1,4 @@
-import type { BackendResult, CellResult } from '../model/result.ts';
+import type { BackendResult, CellResult } from '../../contracts/result.ts';
 import type { PlannedCell } from '../expand/planned.ts';
 import { verdict } from './verdict.ts';
 

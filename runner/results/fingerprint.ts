@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Spec } from '../spec/model.ts';
+import type { Spec } from '../load/model.ts';
 
 /**
  * What a run ran on, as two short hashes: the matrix (the matrix file and every scenario

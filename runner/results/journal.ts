@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fdatasyncSync, ftruncateSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CellResult } from '../model/result.ts';
-import { UserError } from '../spec/errors.ts';
+import type { CellResult } from '../../contracts/result.ts';
+import { UserError } from '../../contracts/errors.ts';
 import { fileLines } from './lines.ts';
 
 export const JOURNAL_SCHEMA = 'pvmatrix/journal@1';

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { CellResult } from '../model/result.ts';
-import type { AxisInfo, ResultSink, RunInfo, Summary } from './sink.ts';
+import type { CellResult } from '../../contracts/result.ts';
+import type { AxisInfo, ResultSink, RunInfo, Summary } from '../../contracts/sink.ts';
 
 /** Results cross to the thread in batches (one message per batch, not per cell)... */
 const BATCH = 256;

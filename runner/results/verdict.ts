@@ -1,4 +1,4 @@
-import type { Outcome, Status } from '../model/outcome.ts';
+import type { Outcome, Status } from '../../contracts/outcome.ts';
 
 /**
  * The verdict of a cell against its expectation: skipped and broken speak for themselves;

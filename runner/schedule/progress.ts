@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { CellResult } from '../model/result.ts';
+import type { CellResult } from '../../contracts/result.ts';
 
 /** How `run` shows its progress: a live bar on a terminal, periodic lines in CI logs, or nothing. */
 export type ProgressMode = 'bar' | 'lines' | 'none';

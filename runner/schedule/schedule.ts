@@ -1,9 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
-import type { Backend } from '../backends/backend.ts';
-import type { Cell } from '../model/cell.ts';
-import { Outcome } from '../model/outcome.ts';
-import type { BackendResult } from '../model/result.ts';
+import type { Backend } from '../../contracts/backend.ts';
+import type { Cell } from '../../contracts/cell.ts';
+import { Outcome } from '../../contracts/outcome.ts';
+import type { BackendResult } from '../../contracts/result.ts';
 import type { PlannedCell } from '../expand/planned.ts';
 import { verdict } from '../results/verdict.ts';
 import { Deadline, GONE } from './deadline.ts';

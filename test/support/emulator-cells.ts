@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { xenDomain } from '../../domain/index.ts';
+import { xenDomain } from '../../cli/xen-domain.ts';
 import type { Step } from '../../domain/steps.ts';
 import { Emulator } from '../../emulator/index.ts';
-import type { Cell } from '../../runner/model/cell.ts';
-import type { BackendResult } from '../../runner/model/result.ts';
+import type { Cell } from '../../contracts/cell.ts';
+import type { BackendResult } from '../../contracts/result.ts';
 
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 const matrix = parse(readFileSync(root('matrix.yaml'), 'utf8')) as { profiles: Record<string, Record<string, unknown>> };

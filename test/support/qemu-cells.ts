@@ -1,5 +1,5 @@
-import { xenDomain } from '../../domain/index.ts';
-import type { Cell } from '../../runner/model/cell.ts';
+import { xenDomain } from '../../cli/xen-domain.ts';
+import type { Cell } from '../../contracts/cell.ts';
 
 /** Cells for the real backend's tests, built the way the runner builds them (steps normalised). */
 export const DEBIAN_XEN = { version: '4.17', build: { pv32: false }, image: '/boot/xen-4.17-amd64.gz' };

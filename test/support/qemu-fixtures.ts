@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ingestLine, type BootFailure, type BootRun } from '../../runner/backends/qemu/qemu.ts';
+import { ingestLine, type BootFailure, type BootRun } from '../../backends/qemu/qemu.ts';
 
 /**
  * A recorded serial log (test/fixtures/qemu/*.serial, as PVMATRIX_QEMU_LOGS writes them:

@@ -5,8 +5,8 @@
  * The outcome rules below imitate the real Xen/Linux history only to look plausible; the
  * report writers under test never see these rules, only the files.
  */
-import type { CellResult } from '../../runner/model/result.ts';
-import type { ResultsFile } from '../../reports/results-file.ts';
+import type { CellResult } from '../../contracts/result.ts';
+import type { ResultsFile } from '../../contracts/results-file.ts';
 
 export const HOSTILE = '<img src=x onerror=alert(1)>';
 

@@ -1,6 +1,6 @@
-import type { Backend, RunContext } from '../../runner/backends/backend.ts';
-import type { Cell } from '../../runner/model/cell.ts';
-import type { BackendResult } from '../../runner/model/result.ts';
+import type { Backend, RunContext } from '../../contracts/backend.ts';
+import type { Cell } from '../../contracts/cell.ts';
+import type { BackendResult } from '../../contracts/result.ts';
 import { BOOT_SCENARIO, writeTree } from './temp-matrix.ts';
 
 /**

@@ -4,9 +4,9 @@
  * so that tests can kill -9 or Ctrl-C it part way. Prints `ran N` (cells the backend ran) on exit.
  */
 import { reportSinks } from '../../reports/sinks.ts';
-import { runCommand } from '../../runner/cli/commands/run.ts';
-import { processIo } from '../../runner/cli/command.ts';
-import { UserError } from '../../runner/spec/errors.ts';
+import { runCommand } from '../../cli/commands/run.ts';
+import { processIo } from '../../cli/command.ts';
+import { UserError } from '../../contracts/errors.ts';
 import { SlowBackend } from './scale-doubles.ts';
 
 const [delay, ...args] = process.argv.slice(2);

@@ -1,6 +1,6 @@
-import type { Backend } from '../../runner/backends/backend.ts';
-import type { Cell } from '../../runner/model/cell.ts';
-import type { BackendResult } from '../../runner/model/result.ts';
+import type { Backend } from '../../contracts/backend.ts';
+import type { Cell } from '../../contracts/cell.ts';
+import type { BackendResult } from '../../contracts/result.ts';
 
 /** One row of the double's table: cells whose axes include all of `when` get `result`. */
 export interface TableRow {

@@ -1,0 +1,170 @@
+import { closeSync, existsSync, openSync, readSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Step } from '../../domain/steps.ts';
+import type { Cell } from '../../contracts/cell.ts';
+import { knowledge } from '../../emulator/knowledge/index.ts';
+
+/** What the real backend reads from a cell: the profiles' real files, the role, the steps. */
+export interface RealCell {
+  cell: Cell;
+  xenImage?: string;
+  kernelImage?: string;
+  /** The Xen profile's own dom0 kernel for domU cells (`dom0Image`), when it names one that exists. */
+  dom0Image?: string;
+  xenCmdline?: string;
+  kernelCmdline?: string;
+  role: string;
+  format: string;
+  steps: Step[];
+  /** The scenario boots the kernel on bare hardware (`boot: { native: true }`): no Xen at all. */
+  native: boolean;
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+/** Glob in the last path segment only (`/boot/vmlinuz-6.1.*-amd64`): the highest match wins. */
+export function resolveImage(pattern: string | undefined): string | undefined {
+  if (!pattern) return undefined;
+  if (!/[*?]/.test(pattern)) return existsSync(pattern) ? pattern : undefined;
+  const dir = dirname(pattern);
+  if (/[*?]/.test(dir) || !existsSync(dir)) return undefined;
+  const re = new RegExp(
+    '^' +
+      basename(pattern)
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.') +
+      '$',
+  );
+  const hit = readdirSync(dir)
+    .filter((n) => re.test(n))
+    .sort()
+    .at(-1);
+  return hit ? join(dir, hit) : undefined;
+}
+
+/** A Xen profile with its preset's fields underneath (`preset: debian12-4.17` names the real image). */
+export function xenProfileOf(cell: Cell): Record<string, unknown> {
+  const own = (cell.profiles.xen ?? {}) as Record<string, unknown>;
+  const preset = typeof own.preset === 'string' ? (knowledge.builds[own.preset] as Record<string, unknown> | undefined) : undefined;
+  return { ...(preset ?? {}), ...own };
+}
+
+export function readCell(cell: Cell): RealCell {
+  const xen = xenProfileOf(cell);
+  const kernel = (cell.profiles.kernel ?? {}) as Record<string, unknown>;
+  return {
+    cell,
+    xenImage: resolveImage(str(xen.image)),
+    kernelImage: resolveImage(str(kernel.image)),
+    dom0Image: resolveImage(str(xen.dom0Image)),
+    xenCmdline: str(xen.cmdline),
+    kernelCmdline: str(kernel.cmdline),
+    role: cell.axes.role ?? 'dom0',
+    format: cell.axes.format ?? 'vmlinux',
+    steps: cell.steps as Step[],
+    native: (cell.steps as Step[]).some((s) => s.action === 'boot' && (s.args as { native?: boolean } | null)?.native === true),
+  };
+}
+
+/** The few header bytes that say what a kernel file is, read synchronously (cannotRun is sync). */
+export function headerFacts(path: string): {
+  kind: 'bzImage' | 'elf' | 'gzip' | 'unknown';
+  arch?: 'x86_64' | 'x86_32';
+  compression?: string;
+} {
+  const fd = openSync(path, 'r');
+  try {
+    const h = Buffer.alloc(0x400);
+    readSync(fd, h, 0, h.length, 0);
+    if (h.toString('latin1', 0x202, 0x206) === 'HdrS') {
+      const protocol = h.readUInt16LE(0x206);
+      const arch = protocol >= 0x20c && h.readUInt16LE(0x236) & 1 ? 'x86_64' : 'x86_32';
+      let compression: string | undefined;
+      if (protocol >= 0x208) {
+        const p = Buffer.alloc(6);
+        readSync(fd, p, 0, 6, ((h[0x1f1] || 4) + 1) * 512 + h.readUInt32LE(0x248));
+        compression =
+          p[0] === 0x1f && p[1] === 0x8b
+            ? 'gzip'
+            : p.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0]))
+              ? 'xz'
+              : p[0] === 0x42 && p[1] === 0x5a
+                ? 'bzip2'
+                : p[0] === 0x5d
+                  ? 'lzma'
+                  : p[0] === 0x89 && p[1] === 0x4c
+                    ? 'lzo'
+                    : p[0] === 0x02 && p[1] === 0x21
+                      ? 'lz4'
+                      : p[0] === 0x28 && p[1] === 0xb5
+                        ? 'zstd'
+                        : p[0] === 0x7f && p[1] === 0x45
+                          ? 'none'
+                          : 'unknown';
+      }
+      return { kind: 'bzImage', arch, compression };
+    }
+    if (h.readUInt32BE(0) === 0x7f454c46) {
+      const m = h.readUInt16LE(18);
+      return { kind: 'elf', arch: m === 62 ? 'x86_64' : m === 3 ? 'x86_32' : undefined };
+    }
+    if (h[0] === 0x1f && h[1] === 0x8b) return { kind: 'gzip' };
+    return { kind: 'unknown' };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Steps the real backend runs for a PV domU only (dom0 is where the backends live). */
+const DOMU_ONLY_ACTIONS: Record<string, string> = {
+  'attach-device': 'devices are attached to a domU through the backends in dom0; the qemu backend does not attach devices to dom0 itself',
+  'detach-device':
+    'devices are detached from a domU through the backends in dom0; the qemu backend does not detach devices from dom0 itself',
+};
+
+/** Steps that act through Xen's toolstack: a native boot has no Xen to ask. */
+const NATIVE_UNRUNNABLE = new Set(['set-memory', 'set-vcpus', 'xen-console', 'attach-device', 'detach-device']);
+
+/** Why the real backend cannot run this cell, or undefined when it can. */
+export function cannotRunReason(rc: RealCell): string | undefined {
+  const { cell } = rc;
+  const xen = xenProfileOf(cell);
+  const kernel = (cell.profiles.kernel ?? {}) as Record<string, unknown>;
+  if (!rc.xenImage && !rc.native) {
+    return xen.image
+      ? `xen ${cell.axes.xen}: its image ${String(xen.image)} is not on this machine`
+      : `xen ${cell.axes.xen} has no real hypervisor image (a profile with \`image:\` is needed for the qemu backend)`;
+  }
+  if (!rc.kernelImage) {
+    return kernel.image
+      ? `kernel ${cell.axes.kernel}: its image ${String(kernel.image)} is not on this machine`
+      : `kernel ${cell.axes.kernel} has no real image (a profile with \`image:\` is needed for the qemu backend)`;
+  }
+  if (!rc.native && rc.role !== 'dom0' && rc.role !== 'domU') return `role ${rc.role}: the qemu backend runs dom0 and domU cells`;
+  if (rc.role === 'domU' && !rc.native && xen.dom0Image && !rc.dom0Image)
+    return `xen ${cell.axes.xen}: its dom0Image ${String(xen.dom0Image)} is not on this machine`;
+  for (const s of rc.steps) {
+    const why = rc.role !== 'domU' || rc.native ? DOMU_ONLY_ACTIONS[s.action] : undefined;
+    if (why) return `scenario ${cell.scenario}: ${why}`;
+    if (rc.native && NATIVE_UNRUNNABLE.has(s.action)) return `scenario ${cell.scenario}: ${s.action} needs Xen, and a native boot has none`;
+  }
+  const facts = headerFacts(rc.kernelImage);
+  const arch = cell.axes.arch;
+  if (arch && facts.arch) {
+    const want = arch.startsWith('x86_32') ? 'x86_32' : arch;
+    if (want !== facts.arch) return `kernel ${cell.axes.kernel}: the real image ${rc.kernelImage} is ${facts.arch}, not ${arch}`;
+  }
+  // QEMU boots a bzImage natively (its own boot protocol); a vmlinux needs a loader.
+  if (rc.native && rc.format !== 'bzImage') return `scenario ${cell.scenario}: a native boot under QEMU takes a bzImage, not ${rc.format}`;
+  if (rc.format === 'bzImage' && facts.kind !== 'bzImage')
+    return `kernel ${cell.axes.kernel}: the real image ${rc.kernelImage} is not a bzImage`;
+  if ((rc.format === 'vmlinux' || rc.format === 'vmlinux.gz') && facts.kind === 'gzip' && rc.format === 'vmlinux') {
+    return `kernel ${cell.axes.kernel}: the real image is a gzipped vmlinux; pvmatrix does not gunzip it to a raw vmlinux`;
+  }
+  const comp = cell.axes.compression;
+  if (comp && rc.format === 'bzImage' && facts.compression && comp !== facts.compression) {
+    return `kernel ${cell.axes.kernel}: the real bzImage's payload is ${facts.compression}-compressed, not ${comp}`;
+  }
+  return undefined;
+}
