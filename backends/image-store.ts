@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ImageInfo, ImageInfoStore } from '../emulator/images/index.ts';
 import { cacheHome } from './cache-home.ts';
+import { writeFileAtomicSync } from '../lib/atomic-write.ts';
 
 /**
  * Image inspections kept on disk between runs, one JSON file each: a distro kernel's xz
@@ -26,11 +27,9 @@ export function diskImageStore(dir = join(cacheHome(), 'images')): ImageInfoStor
     },
     set(key, info) {
       const file = fileOf(key);
-      const tmp = `${file}.${process.pid}.tmp`;
       try {
         mkdirSync(dir, { recursive: true });
-        writeFileSync(tmp, JSON.stringify({ key, info }));
-        renameSync(tmp, file);
+        writeFileAtomicSync(file, JSON.stringify({ key, info }));
       } catch {
         // A cache that cannot be written only costs the next run the decompression.
       }

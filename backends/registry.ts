@@ -1,5 +1,5 @@
 import { UserError } from '../contracts/errors.ts';
-import { didYouMean } from '../contracts/suggest.ts';
+import { didYouMean } from '../lib/suggest.ts';
 import type { Backend } from '../contracts/backend.ts';
 
 export type BackendFactory = () => Promise<Backend>;

@@ -1,5 +1,5 @@
 import { UserError } from '../contracts/errors.ts';
-import { didYouMean } from '../contracts/suggest.ts';
+import { didYouMean } from '../lib/suggest.ts';
 import { processIo, UsageError, type Command, type Io } from './command.ts';
 import { commands } from './commands/index.ts';
 import { toolVersion } from './version.ts';

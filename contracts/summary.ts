@@ -1,5 +1,5 @@
 import type { CellResult } from './result.ts';
-import type { Summary } from './sink.ts';
+import type { Summary } from './results.ts';
 
 export function emptySummary(): Summary {
   return { cells: 0, passed: 0, failed: 0, broken: 0, skipped: 0, works: 0, unsupported: 0, flaky: 0 };

@@ -1,5 +1,5 @@
 import type { CellResult } from '../contracts/result.ts';
-import type { ResultsFile } from '../contracts/results-file.ts';
+import type { ResultsFile } from '../contracts/results.ts';
 
 /** Axis value id -> display label (profile name), from results.json's `axes`. */
 export type AxisLabels = (axis: string, value: string) => string;

@@ -1,15 +1,16 @@
-import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { swapDir } from './allure/sink.ts';
 import { AllureResultsWriter } from './allure/writer.ts';
 import { JUnitSink, junitPath } from './junit/sink.ts';
 import { MarkdownSummarySink } from './markdown/sink.ts';
-import { CellResult } from '../contracts/result.ts';
+import type { CellResult } from '../contracts/result.ts';
 import { UserError } from '../contracts/errors.ts';
-import { RESULTS_SCHEMA, ResultsJsonSink } from './results-json/sink.ts';
-import type { AxisInfo, ResultSink, RunInfo, Summary } from '../contracts/sink.ts';
+import { ResultsJsonSink } from './results-json/sink.ts';
+import { type AxisInfo, type ResultSink, type RunInfo, type Summary, readResultsFile } from '../contracts/results.ts';
 import { count, emptySummary } from '../contracts/summary.ts';
+import { temporaryName } from '../lib/atomic-write.ts';
 
 /** The files Allure keeps once per results folder; every other file belongs to one cell. */
 const ALLURE_RUN_FILES = new Set(['categories.json', 'environment.properties', 'executor.json']);
@@ -41,8 +42,10 @@ export async function mergeRuns(inputs: readonly string[], outDir: string): Prom
   for (const d of inputs)
     if (resolve(d) === out) throw new UserError(`merge: --out ${outDir} is also an input; write the merged run to a folder of its own`);
 
-  // First pass: headers only, so a mismatch is refused before anything is written.
-  const heads = inputs.map((d) => readShard(d, false));
+  // First pass: every input read and checked, only its header kept, so that a mismatch or a
+  // bad file is refused before anything is written.
+  const heads: Shard[] = [];
+  for (const d of inputs) heads.push({ ...(await readShard(d)), cells: [] });
   const first = heads[0]!;
   for (const h of heads.slice(1)) checkSameMatrix(first, h);
 
@@ -50,7 +53,7 @@ export async function mergeRuns(inputs: readonly string[], outDir: string): Prom
   const summary = emptySummary();
   const results = new ResultsJsonSink(outDir);
   const sinks: ResultSink[] = [results, new JUnitSink(junitPath(outDir)), new MarkdownSummarySink(outDir)];
-  const allureTmp = join(outDir, `.allure-results.merge-${process.pid}`);
+  const allureTmp = temporaryName(join(outDir, 'allure-results'), 'merge');
   await rm(allureTmp, { recursive: true, force: true });
   const allure = new AllureResultsWriter(allureTmp, first.axes);
   const run: RunInfo = {
@@ -67,7 +70,7 @@ export async function mergeRuns(inputs: readonly string[], outDir: string): Prom
   try {
     for (const s of sinks) await s.begin(run, first.axes);
     for (const dir of inputs) {
-      const shard = readShard(dir, true);
+      const shard = await readShard(dir);
       for (const c of shard.cells) {
         const other = owner.get(c.id);
         if (other !== undefined) {
@@ -92,36 +95,15 @@ export async function mergeRuns(inputs: readonly string[], outDir: string): Prom
   return { run, summary, missingShards: missingShards(heads) };
 }
 
-function readShard(dir: string, withCells: boolean): Shard {
+/** A shard's results.json, checked by the one reader, refused when the run is partial. */
+async function readShard(dir: string): Promise<Shard> {
   const path = join(dir, 'results.json');
-  let doc: { schema?: unknown; run?: RunInfo; axes?: AxisInfo; cells?: unknown[] };
-  try {
-    doc = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(
-      `merge: ${path}: ${code === 'ENOENT' ? 'no such file (is this the --out folder of a run?)' : code ? `cannot read (${code})` : `not JSON (${(e as Error).message})`}`,
-    );
-  }
-  if (doc?.schema !== RESULTS_SCHEMA || !Array.isArray(doc.cells) || typeof doc.run?.started !== 'string') {
-    throw new UserError(`merge: ${path}: not a pvmatrix results file (expected "schema": "${RESULTS_SCHEMA}", a "run" and a "cells" list)`);
-  }
-  if (doc.run.partial)
+  const file = await readResultsFile(path, { prefix: 'merge', missingHint: 'is this the --out folder of a run?' });
+  if (file.run.partial)
     throw new UserError(
       `merge: ${path}: the run was interrupted (results.json is partial); finish it first with: pvmatrix run --resume --out ${dir} (and the same options)`,
     );
-  const cells: CellResult[] = [];
-  if (withCells) {
-    doc.cells.forEach((c, i) => {
-      const parsed = CellResult.safeParse(c);
-      if (!parsed.success)
-        throw new UserError(
-          `merge: ${path}: cells[${i}]: ${parsed.error.issues[0]!.path.join('.') || '(cell)'}: ${parsed.error.issues[0]!.message}`,
-        );
-      cells.push(parsed.data);
-    });
-  }
-  return { dir, run: doc.run, axes: doc.axes ?? [], cells };
+  return { dir, run: file.run, axes: file.axes, cells: file.cells };
 }
 
 function checkSameMatrix(a: Shard, b: Shard): void {

@@ -6,7 +6,7 @@ import { writeJUnitFromFile } from './junit/sink.ts';
 import { writeSummary } from './markdown/sink.ts';
 import { renderSummary, SummaryCollector } from './markdown/summary.ts';
 import { writeMatrixHtml } from './matrix-html/write.ts';
-import { readResultsFile } from '../contracts/results-file.ts';
+import { readResultsFile } from '../contracts/results.ts';
 
 export interface ReportOptions {
   out: string;

@@ -1,4 +1,4 @@
-import type { ResultSink } from '../contracts/sink.ts';
+import type { ResultSink } from '../contracts/results.ts';
 import { AllureSink } from './allure/sink.ts';
 import { JUnitSink, junitPath } from './junit/sink.ts';
 import { MarkdownSummarySink } from './markdown/sink.ts';

@@ -13,7 +13,7 @@ import { commands } from '../cli/commands/index.ts';
 import { validate } from '../cli/commands/validate.ts';
 import { list } from '../cli/commands/list.ts';
 import { backendFactories } from '../backends/registry.ts';
-import type { ResultSink } from '../contracts/sink.ts';
+import type { ResultSink } from '../contracts/results.ts';
 import { UserError } from '../contracts/errors.ts';
 import { pvmatrix } from './support/spawn-cli.ts';
 import { TableBackendDouble, type TableRow } from './support/table-backend-double.ts';

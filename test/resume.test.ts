@@ -62,7 +62,8 @@ test('kill -9 part way, then --resume: only the cells the journal lacks run, and
   const kept = journalIds(dir);
   assert.ok(kept.length >= 10 && kept.length < SMALL_CELLS, `${kept.length} journalled`);
 
-  const leftovers = () => readdirSync(join(dir, 'out')).filter((f) => /\.tmp-|\.body-|^\.results\.json\./.test(f));
+  // Every temporary is a hidden name beside its output (lib/atomic-write.ts); the outputs are not hidden.
+  const leftovers = () => readdirSync(join(dir, 'out')).filter((f) => f.startsWith('.'));
   assert.ok(leftovers().length > 0, 'a killed run leaves its temporary files');
   const second = await start(dir, ['--resume']).done;
   assert.equal(second.code, 0, second.stderr);

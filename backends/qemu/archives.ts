@@ -8,6 +8,7 @@ import { createGzip } from 'node:zlib';
 import { cachePaths, sha256 } from './cache.ts';
 import { newcChunks, parentsOf, type CpioEntry } from './newc.ts';
 import { hostLibraries, XEN_BINARIES, XENSTORE_CLIENTS } from './toolstack.ts';
+import { temporaryName } from '../../lib/atomic-write.ts';
 
 /**
  * The cached, compressed parts of an initramfs. Linux unpacks concatenated archives, so a
@@ -45,7 +46,7 @@ export const XEN_MODULES = [
 
 async function writeGz(path: string, entries: CpioEntry[]): Promise<string> {
   await mkdir(cachePaths().archives, { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = temporaryName(path);
   await pipeline(Readable.from(newcChunks(entries)), createGzip({ level: 1 }), createWriteStream(tmp));
   await rename(tmp, path);
   return path;

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { cacheHome } from '../cache-home.ts';
+import { writeFileAtomic } from '../../lib/atomic-write.ts';
 
 /** Where the real backend keeps what it prepares: never inside the repository. */
 export function cacheRoot(): string {
@@ -53,9 +54,7 @@ export async function writeManifest(m: Manifest): Promise<void> {
 
 export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
+  await writeFileAtomic(path, data);
 }
 
 export function sha256File(path: string): Promise<string> {

@@ -6,6 +6,7 @@ import { createGunzip, createGzip } from 'node:zlib';
 import { cachePaths, entryIsFresh, readManifest, sha256File, sourceOf, writeAtomic, writeManifest, type ManifestEntry } from './cache.ts';
 import { sniffKernel } from './sniff.ts';
 import { extractVmlinux } from './vmlinux.ts';
+import { temporaryName } from '../../lib/atomic-write.ts';
 
 /**
  * Artifacts derived from real images, made once and kept in the cache with a manifest:
@@ -56,7 +57,7 @@ export function prepareXen(image: string): Promise<PreparedFile> {
       const out = join(cachePaths().artifacts, `xen-${source.sha256.slice(0, 16)}`);
       await mkdir(cachePaths().artifacts, { recursive: true });
       const head = await readHead(image);
-      const tmp = `${out}.tmp-${process.pid}`;
+      const tmp = temporaryName(out);
       if (head[0] === 0x1f && head[1] === 0x8b) await pipeline(createReadStream(image), createGunzip(), createWriteStream(tmp));
       else await copyFile(image, tmp);
       await rename(tmp, out);
@@ -86,7 +87,7 @@ export async function prepareKernel(image: string, format: KernelFormat): Promis
         return finish(out, 'extractVmlinux (image layer)', source);
       }
       const vmlinux = have === 'vmlinux' ? image : (await prepareKernel(image, 'vmlinux')).path;
-      const tmp = `${out}.tmp-${process.pid}`;
+      const tmp = temporaryName(out);
       await pipeline(createReadStream(vmlinux), createGzip({ level: 1 }), createWriteStream(tmp));
       await rename(tmp, out);
       return finish(out, 'gzip -1 of the vmlinux', source);

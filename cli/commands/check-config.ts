@@ -3,7 +3,7 @@ import { ARCHES, type Arch, ROLES, type Role } from '../../domain/axes.ts';
 import { KERNEL_TREES } from '../../domain/profiles.ts';
 import { parseKconfig } from '../../emulator/images/kconfig.ts';
 import { type ChainStep, type ConfigCheck, type KernelTree, checkConfig, knownFeatures } from '../../emulator/kconfig/index.ts';
-import { didYouMean } from '../../contracts/suggest.ts';
+import { didYouMean } from '../../lib/suggest.ts';
 import { helpOption, parseCommandArgs } from '../args.ts';
 import { type Command, type Io, processIo, UsageError } from '../command.ts';
 

@@ -1,7 +1,7 @@
 import { compareOutcomes, renderAgreement } from '../../reports/diff/agreement.ts';
 import { diffResults } from '../../reports/diff/classify.ts';
 import { renderDiff } from '../../reports/diff/render.ts';
-import { readResultsFile } from '../../contracts/results-file.ts';
+import { readResultsFile } from '../../contracts/results.ts';
 import { helpOption, parseCommandArgs } from '../args.ts';
 import { processIo, UsageError, type Command, type Io } from '../command.ts';
 

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { backendFactories, createBackend, DEFAULT_BACKEND, type BackendFactory } from '../../backends/registry.ts';
 import type { CellResult } from '../../contracts/result.ts';
 import { readBaseline } from '../../runner/results/baseline.ts';
@@ -6,10 +6,10 @@ import { reportSinks } from '../../reports/sinks.ts';
 import { ResultsJsonSink } from '../../reports/results-json/sink.ts';
 import { ThreadedSink } from '../../runner/results/threaded-sink.ts';
 import { removeStaleTemporaries } from '../../runner/results/stale.ts';
-import type { ResultSink } from '../../contracts/sink.ts';
+import type { ResultSink } from '../../contracts/results.ts';
 import { exitCodeOf } from '../../contracts/summary.ts';
 import { selectionKey } from '../../runner/results/fingerprint.ts';
-import { JOURNAL_FILE } from '../../runner/results/journal.ts';
+import { JOURNAL_FILE, journalCellLines } from '../../runner/results/journal.ts';
 import { parseDuration } from '../duration.ts';
 import { createProgress, type ProgressMode } from '../../runner/schedule/progress.ts';
 import { runMatrix } from '../../runner/schedule/run-matrix.ts';
@@ -114,11 +114,14 @@ export async function runCommand(argv: string[], deps: RunDeps = defaultDeps): P
   if (!Number.isInteger(retries)) throw new UsageError(`--retries ${values.retries}: expected a whole number (0 for none)`);
   if (values.quiet && values.json) throw new UsageError('--quiet and --json cannot be combined: --json already keeps stdout for the cells');
   const { spec, selector } = loadSelection(values);
-  const baseline = values.baseline === undefined ? undefined : readBaseline(values.baseline);
+  const baseline = values.baseline === undefined ? undefined : await readBaseline(values.baseline);
   const backend = await createBackend(values.backend, deps.backends);
 
   removeStaleTemporaries(values.out);
-  const results = new ResultsJsonSink(values.out);
+  // results.json holds exactly the journal's lines (runMatrix keeps it in --out): copied from
+  // it at the end, not serialised and written twice.
+  const journal = join(values.out, JOURNAL_FILE);
+  const results = new ResultsJsonSink(values.out, { cellLines: () => journalCellLines(journal) });
   const failures: CellResult[] = [];
   const mode: ProgressMode = values.quiet || values.json || io !== processIo ? 'none' : process.stderr.isTTY ? 'bar' : 'lines';
   const progress = createProgress(mode);

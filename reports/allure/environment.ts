@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { ExecutorInfo } from 'allure-js-commons/sdk';
-import type { AxisInfo, RunInfo } from '../../contracts/sink.ts';
+import type { AxisInfo, RunInfo } from '../../contracts/results.ts';
 
 /** environment.properties: the run and the axes it covered (Allure's Environment widget). */
 export function environmentProperties(run: RunInfo, axes: AxisInfo): string {

@@ -3,6 +3,7 @@ import { cp, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { swapDir } from './sink.ts';
+import { temporaryName } from '../../lib/atomic-write.ts';
 
 export const JAVA_HINT =
   'Allure needs Java 8 or later (a JRE). Install one, e.g. `apt-get install default-jre-headless` on Debian/Ubuntu, or set JAVA_HOME.';
@@ -64,7 +65,7 @@ export async function generateAllure(o: GenerateOptions): Promise<void> {
     await rm(join(o.resultsDir, 'history'), { recursive: true, force: true });
     await cp(previous, join(o.resultsDir, 'history'), { recursive: true });
   }
-  const tmp = `${o.reportDir}.tmp-${process.pid}`;
+  const tmp = temporaryName(o.reportDir);
   await mkdir(dirname(tmp), { recursive: true });
   try {
     await runAllure(['generate', o.resultsDir, '-o', tmp, '--clean'], log);
@@ -73,7 +74,7 @@ export async function generateAllure(o: GenerateOptions): Promise<void> {
     await rm(tmp, { recursive: true, force: true });
   }
   if (o.singleFile) {
-    const tmp1 = `${o.singleFile}.tmp-${process.pid}`;
+    const tmp1 = temporaryName(o.singleFile);
     try {
       await runAllure(['generate', o.resultsDir, '-o', tmp1, '--clean', '--single-file'], log);
       await rename(join(tmp1, 'index.html'), o.singleFile);

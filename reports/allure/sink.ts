@@ -1,13 +1,14 @@
 import { rm, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CellResult } from '../../contracts/result.ts';
-import type { AxisInfo, ResultSink, RunInfo } from '../../contracts/sink.ts';
-import type { ResultsFile } from '../../contracts/results-file.ts';
+import type { AxisInfo, ResultSink, RunInfo } from '../../contracts/results.ts';
+import type { ResultsFile } from '../../contracts/results.ts';
 import { AllureResultsWriter } from './writer.ts';
+import { temporaryName } from '../../lib/atomic-write.ts';
 
 /** Replaces `final` by the directory `tmp`, so that readers see the old or the new one, whole. */
 export async function swapDir(tmp: string, final: string): Promise<void> {
-  const old = `${final}.old-${process.pid}`;
+  const old = temporaryName(final, 'old');
   await rm(old, { recursive: true, force: true });
   try {
     await rename(final, old);
@@ -24,7 +25,7 @@ export class AllureSink implements ResultSink {
   private axes: AxisInfo = [];
   private readonly tmp: string;
   constructor(private readonly outDir: string) {
-    this.tmp = join(outDir, `.allure-results.tmp-${process.pid}`);
+    this.tmp = temporaryName(join(outDir, 'allure-results'));
   }
   async begin(_run: RunInfo, axes: AxisInfo): Promise<void> {
     await rm(this.tmp, { recursive: true, force: true });
@@ -45,7 +46,7 @@ export class AllureSink implements ResultSink {
  * the transcripts are the excerpts results.json keeps; cell times are spread over the run.
  */
 export async function writeAllureResultsFromFile(file: ResultsFile, dir: string): Promise<void> {
-  const tmp = `${dir}.tmp-${process.pid}`;
+  const tmp = temporaryName(dir);
   await rm(tmp, { recursive: true, force: true });
   const writer = new AllureResultsWriter(tmp, file.axes);
   let t = Date.parse(file.run.started) || Date.now();

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CellResult } from '../../contracts/result.ts';
-import type { AxisInfo, RunInfo } from '../../contracts/sink.ts';
+import type { AxisInfo, RunInfo } from '../../contracts/results.ts';
 import { axisLabels, type AxisLabels } from '../labels.ts';
 import { categoriesJson } from './categories.ts';
 import { environmentProperties, executorInfo } from './environment.ts';

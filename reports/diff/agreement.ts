@@ -1,5 +1,5 @@
 import type { CellResult } from '../../contracts/result.ts';
-import type { ResultsFile } from '../../contracts/results-file.ts';
+import type { ResultsFile } from '../../contracts/results.ts';
 
 /**
  * Two backends on the same cells (the emulator and real Xen under QEMU): do they give the

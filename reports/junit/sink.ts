@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import type { CellResult } from '../../contracts/result.ts';
-import type { ResultSink, RunInfo } from '../../contracts/sink.ts';
+import type { ResultSink, RunInfo } from '../../contracts/results.ts';
 import { testcaseXml } from './testcase.ts';
 import { xmlAttr } from './xml.ts';
+import { temporaryName } from '../../lib/atomic-write.ts';
 
 /**
  * junit.xml, streamed: testcases go to a body file as cells finish; at the end the header
@@ -18,7 +19,7 @@ export class JUnitSink implements ResultSink {
   private counts = { tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 };
   private readonly bodyPath: string;
   constructor(private readonly path: string) {
-    this.bodyPath = `${path}.body-${process.pid}`;
+    this.bodyPath = temporaryName(path, 'body');
   }
   async begin(): Promise<void> {
     this.body = createWriteStream(this.bodyPath);
@@ -34,7 +35,7 @@ export class JUnitSink implements ResultSink {
   async end(run: RunInfo): Promise<void> {
     this.body!.end();
     await once(this.body!, 'finish');
-    const tmp = `${this.path}.tmp-${process.pid}`;
+    const tmp = temporaryName(this.path);
     const c = this.counts;
     const attrs = `tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${c.time.toFixed(3)}"`;
     const head = `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="pvmatrix" ${attrs}>\n <testsuite name="${xmlAttr(`pvmatrix ${run.matrix}`)}" ${attrs} timestamp="${xmlAttr(run.started)}"${run.shard ? ` id="${xmlAttr(run.shard)}"` : ''}>\n`;

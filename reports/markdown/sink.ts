@@ -1,8 +1,9 @@
-import { appendFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CellResult } from '../../contracts/result.ts';
-import type { ResultSink, RunInfo, Summary } from '../../contracts/sink.ts';
+import type { ResultSink, RunInfo, Summary } from '../../contracts/results.ts';
 import { renderSummary, SummaryCollector } from './summary.ts';
+import { writeFileAtomic } from '../../lib/atomic-write.ts';
 
 /**
  * DIR/summary.md at the end of `run`, and the same text appended to $GITHUB_STEP_SUMMARY
@@ -29,6 +30,5 @@ export class MarkdownSummarySink implements ResultSink {
 
 export async function writeSummary(outDir: string, text: string): Promise<void> {
   const path = join(outDir, 'summary.md');
-  await writeFile(`${path}.tmp-${process.pid}`, text);
-  await rename(`${path}.tmp-${process.pid}`, path);
+  await writeFileAtomic(path, text);
 }

@@ -1,5 +1,5 @@
 import type { CellResult } from '../../contracts/result.ts';
-import type { RunInfo, Summary } from '../../contracts/sink.ts';
+import type { RunInfo, Summary } from '../../contracts/results.ts';
 import { CATEGORIES, categoryOf, type Category } from '../classify.ts';
 
 /** How many failing cells the summary lists by name; the rest are counted. */

@@ -1,5 +1,5 @@
 import type { CellResult } from '../../contracts/result.ts';
-import type { ResultsFile } from '../../contracts/results-file.ts';
+import type { ResultsFile } from '../../contracts/results.ts';
 import { sourceSegments } from '../links.ts';
 
 /**

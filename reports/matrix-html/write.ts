@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { rename, writeFile, rm } from 'node:fs/promises';
-import type { ResultsFile } from '../../contracts/results-file.ts';
+import type { ResultsFile } from '../../contracts/results.ts';
 import { encodeMatrix } from './encode.ts';
+import { writeFileAtomic } from '../../lib/atomic-write.ts';
 
 const asset = (name: string) => readFileSync(new URL(name, import.meta.url), 'utf8');
 let assets: { template: string; css: string; script: string } | undefined;
@@ -43,12 +43,5 @@ export async function writeMatrixHtml(
   file: ResultsFile,
   options: Parameters<typeof renderMatrixHtml>[1] = {},
 ): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, renderMatrixHtml(file, options));
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  await writeFileAtomic(path, renderMatrixHtml(file, options));
 }

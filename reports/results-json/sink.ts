@@ -1,10 +1,17 @@
 import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CellResult } from '../../contracts/result.ts';
-import { fileLines } from '../../runner/results/lines.ts';
-import type { AxisInfo, ResultSink, RunInfo, Summary } from '../../contracts/sink.ts';
+import { type AxisInfo, RESULTS_SCHEMA, type ResultSink, type RunInfo, type Summary } from '../../contracts/results.ts';
+import { temporaryName } from '../../lib/atomic-write.ts';
 
-export const RESULTS_SCHEMA = 'pvmatrix/results@1';
+export interface ResultsJsonOptions {
+  /**
+   * The cells as JSON lines, read at end() instead of those add() received: the run's journal
+   * (runner/results/journal.ts), which holds exactly these results one per line, so that
+   * every cell is not serialised and written twice.
+   */
+  cellLines?: () => Iterable<string>;
+}
 
 /**
  * Writes DIR/results.json (contract pvmatrix/results@1) without holding the results in
@@ -20,43 +27,34 @@ export class ResultsJsonSink implements ResultSink {
   private buffer = '';
   private first = true;
   private axes: AxisInfo = [];
-  /** When set, the cells are taken from this journal at the end instead of being written twice. */
-  private journal?: string;
+  private readonly cellLines?: () => Iterable<string>;
 
-  constructor(outDir: string) {
+  constructor(outDir: string, options: ResultsJsonOptions = {}) {
     this.final = join(outDir, 'results.json');
-    this.cellsTmp = join(outDir, `.results.json.${process.pid}.cells`);
-    this.fileTmp = join(outDir, `.results.json.${process.pid}.tmp`);
+    this.cellsTmp = temporaryName(this.final, 'cells');
+    this.fileTmp = temporaryName(this.final);
+    this.cellLines = options.cellLines;
     mkdirSync(outDir, { recursive: true });
   }
 
   async begin(_run: RunInfo, axes: AxisInfo): Promise<void> {
     this.axes = axes;
-    if (!this.journal) this.fd = openSync(this.cellsTmp, 'w');
-  }
-
-  /**
-   * The run keeps a journal (journal.ts) holding exactly the CellResults this sink would
-   * receive, one per line, closed before end(): copy them from there rather than serialise
-   * and write every cell twice. Call before begin().
-   */
-  cellsFrom(journalPath: string): void {
-    this.journal = journalPath;
+    if (!this.cellLines) this.fd = openSync(this.cellsTmp, 'w');
   }
 
   async add(result: CellResult): Promise<void> {
-    if (this.journal) return;
+    if (this.cellLines) return;
     this.buffer += (this.first ? '\n' : ',\n') + JSON.stringify(result);
     this.first = false;
     if (this.buffer.length > 1 << 16) this.flush();
   }
 
   async end(run: RunInfo, summary: Summary): Promise<void> {
-    if (this.journal) return this.endFromJournal(run, summary, this.journal);
+    if (this.cellLines) return this.endFromLines(run, summary, this.cellLines());
     this.flush();
     closeSync(this.fd);
     this.fd = -1;
-    const header = `{"schema":${JSON.stringify(RESULTS_SCHEMA)},"run":${JSON.stringify(run)},"summary":${JSON.stringify(summary)},"axes":${JSON.stringify(this.axes)},"cells":[`;
+    const header = this.header(run, summary);
     const out = openSync(this.fileTmp, 'w');
     try {
       writeSync(out, header);
@@ -72,17 +70,12 @@ export class ResultsJsonSink implements ResultSink {
     rmSync(this.cellsTmp, { force: true });
   }
 
-  private endFromJournal(run: RunInfo, summary: Summary, journal: string): void {
+  private endFromLines(run: RunInfo, summary: Summary, lines: Iterable<string>): void {
     const out = openSync(this.fileTmp, 'w');
     try {
-      let buf = `{"schema":${JSON.stringify(RESULTS_SCHEMA)},"run":${JSON.stringify(run)},"summary":${JSON.stringify(summary)},"axes":${JSON.stringify(this.axes)},"cells":[`;
+      let buf = this.header(run, summary);
       let first = true;
-      let header = true;
-      for (const { line, torn } of fileLines(journal)) {
-        if (header || torn) {
-          header = false;
-          continue;
-        }
+      for (const line of lines) {
         buf += (first ? '\n' : ',\n') + line;
         first = false;
         if (buf.length > 1 << 20) {
@@ -103,6 +96,10 @@ export class ResultsJsonSink implements ResultSink {
     this.fd = -1;
     rmSync(this.cellsTmp, { force: true });
     rmSync(this.fileTmp, { force: true });
+  }
+
+  private header(run: RunInfo, summary: Summary): string {
+    return `{"schema":${JSON.stringify(RESULTS_SCHEMA)},"run":${JSON.stringify(run)},"summary":${JSON.stringify(summary)},"axes":${JSON.stringify(this.axes)},"cells":[`;
   }
 
   private flush(): void {

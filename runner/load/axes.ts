@@ -3,7 +3,7 @@ import type { Path, SourceFile } from './source.ts';
 import { check } from './zod-issues.ts';
 import type { ConditionScope } from './condition.ts';
 import { condition } from './condition-map.ts';
-import { didYouMean, listOf } from '../../contracts/suggest.ts';
+import { didYouMean, listOf } from '../../lib/suggest.ts';
 import { parseVersion } from '../../contracts/version.ts';
 import * as S from './schema.ts';
 import type { Axis, AxisValue } from './model.ts';

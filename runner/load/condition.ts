@@ -1,5 +1,5 @@
 import { SCENARIO_AXIS, type Axis, type ConditionTerm } from './model.ts';
-import { didYouMean, listOf } from '../../contracts/suggest.ts';
+import { didYouMean, listOf } from '../../lib/suggest.ts';
 import { parseRange } from '../../contracts/version.ts';
 
 /** What a condition can name: the axes (and their closed value lists) and the scenario ids. */

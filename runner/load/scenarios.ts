@@ -2,7 +2,7 @@ import type { LoadContext, ScenarioSource } from './context.ts';
 import { check } from './zod-issues.ts';
 import type { ConditionScope } from './condition.ts';
 import { condition } from './condition-map.ts';
-import { didYouMean, listOf } from '../../contracts/suggest.ts';
+import { didYouMean, listOf } from '../../lib/suggest.ts';
 import { durationMs } from './schema.ts';
 import type { Scenario } from './model.ts';
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { type Diagnostics, describeAt, nodeAt, numberMessageAt, type Path, type SourceFile } from './source.ts';
-import { didYouMean, listOf } from '../../contracts/suggest.ts';
+import { didYouMean, listOf } from '../../lib/suggest.ts';
 
 type Issue = z.core.$ZodIssue;
 type AnySchema = z.core.$ZodType;

@@ -2,7 +2,8 @@ import { closeSync, existsSync, fdatasyncSync, ftruncateSync, openSync, renameSy
 import { join } from 'node:path';
 import type { CellResult } from '../../contracts/result.ts';
 import { UserError } from '../../contracts/errors.ts';
-import { fileLines } from './lines.ts';
+import { fileLines } from '../../lib/lines.ts';
+import { temporaryName } from '../../lib/atomic-write.ts';
 
 export const JOURNAL_SCHEMA = 'pvmatrix/journal@1';
 export const JOURNAL_FILE = 'journal.jsonl';
@@ -31,7 +32,6 @@ export class Journal {
   private buffer = '';
   private timer?: ReturnType<typeof setInterval>;
   private lastSync = Date.now();
-  lines = 0;
 
   private constructor(
     readonly path: string,
@@ -44,7 +44,7 @@ export class Journal {
   /** A new journal for a fresh run (replacing any old one). */
   static create(outDir: string, header: JournalHeader): Journal {
     const path = join(outDir, JOURNAL_FILE);
-    const tmp = `${path}.tmp-${process.pid}`;
+    const tmp = temporaryName(path);
     const fd = openSync(tmp, 'w');
     writeSync(fd, `${JSON.stringify(header)}\n`);
     fdatasyncSync(fd);
@@ -86,14 +86,11 @@ export class Journal {
     const fd = openSync(path, 'r+');
     ftruncateSync(fd, keep);
     closeSync(fd);
-    const journal = new Journal(path, openSync(path, 'a'));
-    journal.lines = done.size;
-    return { journal, done };
+    return { journal: new Journal(path, openSync(path, 'a')), done };
   }
 
   add(result: CellResult): void {
     this.buffer += `${JSON.stringify(result)}\n`;
-    this.lines++;
     if (this.buffer.length >= FLUSH_BYTES) this.flush();
   }
 
@@ -118,6 +115,15 @@ export class Journal {
     fdatasyncSync(this.fd);
     closeSync(this.fd);
     this.fd = -1;
+  }
+}
+
+/** The journal's result lines as written (the header and a line cut short by a crash left out). */
+export function* journalCellLines(path: string): Generator<string> {
+  let header = true;
+  for (const { line, torn } of fileLines(path)) {
+    if (!header && !torn) yield line;
+    header = false;
   }
 }
 

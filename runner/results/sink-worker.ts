@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CellResult } from '../../contracts/result.ts';
-import type { ResultSink } from '../../contracts/sink.ts';
+import type { ResultSink } from '../../contracts/results.ts';
 import type { SinkModule } from './threaded-sink.ts';
 
 /** The thread side of ThreadedSink: builds the sinks from their module and feeds them in order. */

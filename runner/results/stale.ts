@@ -1,11 +1,12 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { temporaryOwner } from '../../lib/atomic-write.ts';
 
 /**
- * Temporary files the writers leave in DIR while a run is going (`.results.json.PID.*`,
- * `.allure-results.tmp-PID`, `junit.xml.body-PID`, `*.tmp-PID`): a run killed with -9 cannot
- * remove its own, so the next run in DIR (typically `--resume`) removes those of processes
- * that no longer exist. Files of a live process (another run in the same DIR) are left alone.
+ * Temporary files the writers leave in DIR while a run is going (named by lib/atomic-write.ts:
+ * `.results.json.cells-PID`, `.allure-results.tmp-PID`, `.junit.xml.body-PID`...): a run killed
+ * with -9 cannot remove its own, so the next run in DIR (typically `--resume`) removes those of
+ * processes that no longer exist. Files of a live process (another run in the same DIR) are left alone.
  */
 export function removeStaleTemporaries(outDir: string): string[] {
   let names: string[];
@@ -16,10 +17,8 @@ export function removeStaleTemporaries(outDir: string): string[] {
   }
   const removed: string[] = [];
   for (const name of names) {
-    const m = /^\.results\.json\.(\d+)\.(?:cells|tmp)$|^\.allure-results\.(?:tmp|merge)-(\d+)$|\.body-(\d+)$|\.tmp-(\d+)$/.exec(name);
-    if (!m) continue;
-    const pid = Number(m[1] ?? m[2] ?? m[3] ?? m[4]);
-    if (pid === process.pid || alive(pid)) continue;
+    const pid = temporaryOwner(name);
+    if (pid === undefined || pid === process.pid || alive(pid)) continue;
     rmSync(join(outDir, name), { recursive: true, force: true });
     removed.push(name);
   }

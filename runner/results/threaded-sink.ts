@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { CellResult } from '../../contracts/result.ts';
-import type { AxisInfo, ResultSink, RunInfo, Summary } from '../../contracts/sink.ts';
+import type { AxisInfo, ResultSink, RunInfo, Summary } from '../../contracts/results.ts';
 
 /** Results cross to the thread in batches (one message per batch, not per cell)... */
 const BATCH = 256;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { JOURNAL_FILE } from '../results/journal.ts';
-import { fileLines } from '../results/lines.ts';
+import { fileLines } from '../../lib/lines.ts';
 
 /** At most this many cells are moved to the front (the rest keep the matrix order). */
 const MAX_FAILED = 10_000;

@@ -7,8 +7,7 @@ import { toCellResult } from '../results/cell-result.ts';
 import { matrixHash } from '../results/fingerprint.ts';
 import { Journal, JOURNAL_SCHEMA, journalResults } from '../results/journal.ts';
 import { reproducer } from '../results/reproducer.ts';
-import { ResultsJsonSink } from '../../reports/results-json/sink.ts';
-import type { AxisInfo, ResultSink, RunInfo, Summary } from '../../contracts/sink.ts';
+import type { AxisInfo, ResultSink, RunInfo, Summary } from '../../contracts/results.ts';
 import { count, emptySummary } from '../../contracts/summary.ts';
 import type { Spec } from '../load/model.ts';
 import { previousPriorities } from './priority.ts';
@@ -99,8 +98,6 @@ export async function runMatrix(o: RunMatrixOptions): Promise<RunOutcome> {
           o.runTimeoutMs,
         );
 
-  // results.json holds exactly the journal's lines: copied from it, not serialised twice.
-  if (journal) for (const s of sinks) if (s instanceof ResultsJsonSink) s.cellsFrom(journal.path);
   try {
     for (const s of sinks) await s.begin(run, axes);
     if (o.onTotal) {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResultSink } from '../../contracts/sink.ts';
+import type { ResultSink } from '../../contracts/results.ts';
 
 /** Sinks for the ThreadedSink test, built inside the worker thread from these factories. */
 export function countingSinks(outDir: string): ResultSink[] {

@@ -6,7 +6,7 @@
  * report writers under test never see these rules, only the files.
  */
 import type { CellResult } from '../../contracts/result.ts';
-import type { ResultsFile } from '../../contracts/results-file.ts';
+import type { ResultsFile } from '../../contracts/results.ts';
 
 export const HOSTILE = '<img src=x onerror=alert(1)>';
 
