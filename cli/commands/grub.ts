@@ -1,11 +1,8 @@
 import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { ARCHES, type Arch, type Compression } from '../../domain/axes.ts';
-import type { KernelProfile } from '../../domain/profiles.ts';
-import { parseKconfig } from '../../emulator/images/kconfig.ts';
-import { defaultXenConfig } from '../../emulator/kconfig/index.ts';
-import { type BootEntry, GrubError, REPO_SCENARIOS, grubMatrix, kernelSummary, parseGrub, xenSummary } from '../../tools/grub/index.ts';
+import { ARCHES, type Arch } from '../../domain/axes.ts';
+import { type BootEntry, GrubError, REPO_SCENARIOS, compressionOf, describeEntry, grubMatrix, parseGrub } from '../../tools/grub/index.ts';
 import { xenDomain } from '../xen-domain.ts';
 import { SpecError, UserError } from '../../contracts/errors.ts';
 import { loadSpec } from '../../runner/load/load.ts';
@@ -69,7 +66,7 @@ export async function grubCommand(argv: string[], io: Io): Promise<number> {
   }
 
   if (values.json) io.out(`${JSON.stringify({ file, entries }, null, 2)}\n`);
-  else io.out(entries.map(describe).join('\n'));
+  else io.out(entries.map(describeEntry).join('\n'));
 
   const out = values['matrix-out'];
   if (out !== undefined) {
@@ -124,57 +121,6 @@ function scenariosWithoutCells(matrixFile: string): string[] {
     if (unused.length === 0 || unused.length < e.diagnostics.length) throw e;
     return unused.map((d) => resolve(d.file));
   }
-}
-
-const KERNEL_COMPRESSION: [string, Compression][] = [
-  ['KERNEL_GZIP', 'gzip'],
-  ['KERNEL_BZIP2', 'bzip2'],
-  ['KERNEL_LZMA', 'lzma'],
-  ['KERNEL_LZO', 'lzo'],
-  ['KERNEL_XZ', 'xz'],
-  ['KERNEL_LZ4', 'lz4'],
-  ['KERNEL_ZSTD', 'zstd'],
-  ['KERNEL_UNCOMPRESSED', 'none'],
-];
-
-/** A bzImage's payload compression: its .config's choice, else what a Xen build of that version has. */
-function compressionOf(k: KernelProfile, arch: Arch): Compression {
-  let config: Map<string, string>;
-  try {
-    config = k.config
-      ? new Map(Object.entries(parseKconfig(readFileSync(k.config, 'latin1')).values))
-      : defaultXenConfig(k.version, k.tree, arch);
-  } catch {
-    config = defaultXenConfig(k.version, k.tree, arch);
-  }
-  return KERNEL_COMPRESSION.find(([sym]) => config.get(sym) === 'y')?.[1] ?? 'gzip';
-}
-
-function describe(e: BootEntry): string {
-  const where = `${e.file}:${e.line}`;
-  const title = [...e.submenus, e.title].join(' > ');
-  const lines = [`${where}: ${title}`];
-  if (e.kind === 'xen' && e.xen && e.kernel) {
-    const xv = e.xen.version ? `Xen ${e.xen.version}${e.xen.flavour ? `, ${e.xen.flavour}` : ''}` : 'Xen, version unknown';
-    lines.push(`  xen     ${e.xen.path}  (${xv}, ${e.loader})${e.xen.cmdline ? `  ${e.xen.cmdline}` : ''}`);
-    lines.push(`  dom0    ${e.kernel.path}  (${kernelWhat(e)})${e.kernel.cmdline ? `  ${e.kernel.cmdline}` : ''}`);
-    if (e.initrd) lines.push(`  initrd  ${e.initrd.path}`);
-    for (const m of e.extraModules) lines.push(`  module  ${m.path}`);
-    const xs = Object.entries(xenSummary(e.xen.options)).map(([k, v]) => `${k}=${v}`);
-    const ks = Object.entries(kernelSummary(e.kernel.options)).map(([k, v]) => `${k}=${v}`);
-    if (xs.length > 0) lines.push(`  hypervisor options: ${xs.join(' ')}`);
-    if (ks.length > 0) lines.push(`  dom0 options: ${ks.join(' ')}`);
-  } else if (e.kind === 'native' && e.kernel) {
-    lines.push(`  native  ${e.kernel.path}  (${kernelWhat(e)})${e.kernel.cmdline ? `  ${e.kernel.cmdline}` : ''}: not a Xen entry`);
-  }
-  for (const n of e.notes.filter((n) => !n.startsWith('a native boot'))) lines.push(`  note: ${n}`);
-  return `${lines.join('\n')}\n`;
-}
-
-function kernelWhat(e: BootEntry): string {
-  const k = e.kernel!;
-  if (k.version === undefined) return 'Linux, version unknown';
-  return `Linux ${k.version}, ${k.tree} tree, ${k.format}`;
 }
 
 export const command: Command = {

@@ -28,3 +28,5 @@ export function readGrubFile(file: string): BootEntry[] {
   return parseGrub(readFileSync(file, 'utf8'), file);
 }
 export { grubMatrix, REPO_SCENARIOS, type GrubMatrix, type GrubMatrixOptions } from './matrix.ts';
+export { describeEntry } from './describe.ts';
+export { compressionOf } from './compression.ts';
