@@ -17,22 +17,8 @@ export const backendFactories: Readonly<Record<string, BackendFactory>> = {
     useImageInfoStore(diskImageStore());
     return createEmulatorBackend();
   },
-  qemu: async () => {
-    // A variable specifier keeps the type checker and the emulator path independent of
-    // whether backends/qemu/ is present in this checkout.
-    const specifier = './qemu/index.ts';
-    let mod: { createQemuBackend?: () => Backend };
-    try {
-      mod = (await import(specifier)) as typeof mod;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('qemu')) {
-        throw new UserError('the qemu backend is not available in this installation (backends/qemu/ is missing)');
-      }
-      throw e;
-    }
-    if (!mod.createQemuBackend) throw new Error('backends/qemu/index.ts does not export createQemuBackend');
-    return mod.createQemuBackend();
-  },
+  // Loaded when chosen (a literal specifier, so type checked like any import).
+  qemu: async () => (await import('./qemu/index.ts')).createQemuBackend(),
 };
 
 export async function createBackend(

@@ -31,9 +31,3 @@ export function inRange(v: string | Version, since?: string, until?: string): bo
   if (until !== undefined && compareVersions(v, until) >= 0) return false;
   return true;
 }
-
-/** "3.3.1" -> "3.3": the release line a point release belongs to. */
-export function releaseLine(text: string): string {
-  const p = parseVersion(text).parts;
-  return `${p[0] ?? 0}.${p[1] ?? 0}`;
-}

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ARCHES } from '../domain/axes.ts';
+import { ARCHES, type Arch } from '../domain/axes.ts';
+import { kernelConfig } from '../emulator/kernel/config.ts';
+import { parseVersion } from '../emulator/version.ts';
 import { KERNEL_TREES } from '../domain/profiles.ts';
 import { parseKconfig } from '../emulator/images/kconfig.ts';
 import {
@@ -221,26 +223,26 @@ test("Debian's real 6.1 config agrees with the 6.1 model", {
     if (!exists && cfg.has(name)) problems.push(`${name}: modelled absent in ${version}, present in the real config`);
   }
   assert.deepEqual(problems, []);
-  const { kconfigView } = await import('../emulator/kconfig/index.ts');
-  const view = kconfigView({ version, tree: 'distro', arch: 'x86_64' }, cfg, {}, DEBIAN_CONFIG);
+  const view = kernelConfig({ version: parseVersion(version), tree: 'distro', arch: 'x86_64' }, Object.fromEntries(cfg), {}, DEBIAN_CONFIG);
   assert.equal(view.on('XEN_DOM0'), true);
   assert.equal(view.value('XENFS'), 'm');
   assert.equal(view.defined('PARAVIRT_GUEST'), false);
 });
 
-test('kconfigView: the emulator-facing view says what is on and why not', async () => {
-  const { kconfigView } = await import('../emulator/kconfig/index.ts');
+test("the emulator's kernel config says what is on and why not", () => {
+  const modelled = (k: { version: string; tree: string; arch: Arch }, overrides?: Record<string, string>) =>
+    kernelConfig({ ...k, version: parseVersion(k.version) }, undefined, overrides);
   // Modelled 2.6.26 non-PAE 32-bit build: Xen cannot be enabled, and the reason says PAE.
-  const nopae = kconfigView({ version: '2.6.26', tree: 'mainline', arch: 'x86_32' }, undefined);
+  const nopae = modelled({ version: '2.6.26', tree: 'mainline', arch: 'x86_32' });
   assert.equal(nopae.on('XEN'), false);
   assert.match(nopae.whyOff('XEN').reason, /X86_PAE is not set/);
   assert.match(nopae.whyOff('XEN').facts[0]!.source, /v2\.6\.26/);
   // An option of a later version is not defined, and says since when it is.
-  const v2628 = kconfigView({ version: '2.6.28', tree: 'mainline', arch: 'x86_64' }, undefined);
+  const v2628 = modelled({ version: '2.6.28', tree: 'mainline', arch: 'x86_64' });
   assert.equal(v2628.defined('XENFS'), false);
   assert.match(v2628.whyOff('XENFS').reason, /first appears in 2\.6\.29/);
   // Overrides switch an option off, and whyOff names them.
-  const noxenfs = kconfigView({ version: '2.6.30', tree: 'mainline', arch: 'x86_64' }, undefined, { XENFS: 'n' });
+  const noxenfs = modelled({ version: '2.6.30', tree: 'mainline', arch: 'x86_64' }, { XENFS: 'n' });
   assert.equal(noxenfs.on('XENFS'), false);
   assert.equal(noxenfs.on('XEN_COMPAT_XENFS'), false, 'its dependant goes with it');
   assert.match(noxenfs.whyOff('XENFS').reason, /configOverrides set CONFIG_XENFS=n/);

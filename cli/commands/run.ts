@@ -4,7 +4,6 @@ import type { CellResult } from '../../contracts/result.ts';
 import { readBaseline } from '../../runner/results/baseline.ts';
 import { reportSinks } from '../../reports/sinks.ts';
 import { ResultsJsonSink } from '../../reports/results-json/sink.ts';
-import { ThreadedSink } from '../../runner/results/threaded-sink.ts';
 import { removeStaleTemporaries } from '../../runner/results/stale.ts';
 import type { ResultSink } from '../../contracts/results.ts';
 import { exitCodeOf } from '../../contracts/summary.ts';
@@ -22,7 +21,7 @@ import { loadSelection, MATRIX_USAGE, matrixOption, SELECTION_USAGE, selectionOp
 const usage = `usage: pvmatrix run [--matrix FILE] [selection] [--backend emulator|qemu]
                     [--workers N] [--shard K/N] [--out DIR] [--baseline FILE]
                     [--timeout T] [--run-timeout T] [--retries N] [--resume]
-                    [--quiet | --json] [--report-thread]
+                    [--quiet | --json]
 
 Runs the selected cells and writes DIR/results.json (and the reports' files). Excluded
 cells are reported as skipped with their reason and never reach the backend. Every
@@ -47,8 +46,6 @@ ${MATRIX_USAGE}
                         cells already in DIR/journal.jsonl are kept, not run again
   --quiet               print only the final summary line
   --json                one JSON line per finished cell on stdout; the summary on stderr
-  --report-thread       write allure-results/, junit.xml and summary.md from a worker
-                        thread (pays when a core is free; see docs/scale.md)
   -h, --help            this help
 
 ${SELECTION_USAGE}
@@ -68,16 +65,6 @@ export interface RunDeps {
   /** How long a backend told to stop may take before its call is abandoned (default 5 s). */
   graceMs?: number;
 }
-
-/**
- * --report-thread: the report writers in a worker thread. Creating allure-results/ (two files
- * per cell) is half of an emulator run's time, which a free core could do meanwhile; on the
- * shared 2-core bench machine it did not measurably pay and cost ~60 MB (docs/scale.md), so
- * it is opt-in.
- */
-const threadedReports = (outDir: string): ResultSink[] => [
-  new ThreadedSink({ url: new URL('../../reports/sinks.ts', import.meta.url).href, exportName: 'reportSinks', args: [outDir] }),
-];
 
 const defaultDeps: RunDeps = { io: processIo, backends: backendFactories, sinks: reportSinks };
 
@@ -100,7 +87,6 @@ export async function runCommand(argv: string[], deps: RunDeps = defaultDeps): P
     resume: { type: 'boolean' },
     quiet: { type: 'boolean' },
     json: { type: 'boolean' },
-    'report-thread': { type: 'boolean' },
   });
   if (values.help) {
     io.out(usage);
@@ -154,7 +140,7 @@ export async function runCommand(argv: string[], deps: RunDeps = defaultDeps): P
   };
   if (!deps.signal) process.on('SIGINT', onSigint);
   deps.signal?.addEventListener('abort', onSigint, { once: true });
-  const reports = values['report-thread'] && deps.sinks === reportSinks ? threadedReports(values.out) : deps.sinks(values.out);
+  const reports = deps.sinks(values.out);
   let outcome: Awaited<ReturnType<typeof runMatrix>>;
   try {
     outcome = await runMatrix({

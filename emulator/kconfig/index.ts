@@ -22,5 +22,4 @@ export { defaultXenConfig } from './defaults.ts';
 export { explainMissing, type ChainStep, type Explanation } from './explain.ts';
 export { checkConfig, knownFeatures, type ConfigCheck, type Finding } from './check.ts';
 export { kconfigRules, kconfigRequirements } from './load.ts';
-export { kconfigView, type KconfigView } from './view.ts';
 export { typicalXenWants } from './defaults.ts';

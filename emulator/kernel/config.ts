@@ -28,40 +28,6 @@ export interface KernelIdentity {
   arch: Arch;
 }
 
-/** Evaluate a Kconfig `depends on` expression: identifiers, !, &&, ||, parentheses. */
-export function evalDepends(expr: string, isOn: (s: string) => boolean): boolean {
-  const tokens = expr.match(/[A-Z0-9_]+|&&|\|\||!|\(|\)/g) ?? [];
-  let i = 0;
-  const primary = (): boolean => {
-    const t = tokens[i++];
-    if (t === '!') return !primary();
-    if (t === '(') {
-      const v = or();
-      i++;
-      return v;
-    }
-    if (t === undefined) throw new Error(`bad Kconfig expression: ${expr}`);
-    return isOn(t);
-  };
-  const and = (): boolean => {
-    let v = primary();
-    while (tokens[i] === '&&') {
-      i++;
-      v = primary() && v;
-    }
-    return v;
-  };
-  const or = (): boolean => {
-    let v = and();
-    while (tokens[i] === '||') {
-      i++;
-      v = and() || v;
-    }
-    return v;
-  };
-  return or();
-}
-
 /**
  * Build the effective config. `base` is a real .config's values (without CONFIG_); without
  * one, the typical Xen-capable config of this version, tree and arch.
@@ -139,19 +105,4 @@ export function kernelConfig(
       return w;
     },
   };
-}
-
-/**
- * Parse a .config file's text: `CONFIG_X=y`, `CONFIG_X="str"`, and `# CONFIG_X is not set`
- * as `n` (an explicit no, which must not fall back to an assumed default).
- */
-export function parseDotConfig(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^CONFIG_([A-Za-z0-9_]+)=(.*)$/.exec(line);
-    if (m) out[m[1]!] = m[2]!.replace(/^"(.*)"$/, '$1');
-    const off = /^# CONFIG_([A-Za-z0-9_]+) is not set$/.exec(line);
-    if (off) out[off[1]!] = 'n';
-  }
-  return out;
 }

@@ -2,6 +2,7 @@ import type { Backend } from '../../contracts/backend.ts';
 import { expand } from '../expand/expand.ts';
 import type { PlannedCell } from '../expand/planned.ts';
 import type { Selector } from '../expand/select.ts';
+import { formatShard } from '../expand/shard.ts';
 import type { Outcome } from '../../contracts/outcome.ts';
 import { toCellResult } from '../results/cell-result.ts';
 import { matrixHash } from '../results/fingerprint.ts';
@@ -54,7 +55,7 @@ export interface RunOutcome {
 /** Expands the selected cells, runs them and feeds every result to the journal and the sinks as it lands. */
 export async function runMatrix(o: RunMatrixOptions): Promise<RunOutcome> {
   const { spec, backend, sinks } = o;
-  const shard = o.selector.shard ? `${o.selector.shard.index}/${o.selector.shard.count}` : undefined;
+  const shard = formatShard(o.selector.shard);
   const backendName = o.backendName ?? backend.name;
   const hash = matrixHash(spec);
   const run: RunInfo = {
