@@ -1,7 +1,7 @@
 /**
  * A cell as a backend sees it: one value per axis, one scenario, and the meaning of the
  * axis values (profiles) and of the scenario (steps) as plain data. The runner treats
- * profiles and steps as opaque: the domain (domain/) validates them, the backends read them.
+ * profiles and steps as opaque: the Domain port (cli/xen-domain.ts) validates them, the backends read them.
  * No expectation travels with it, so a backend cannot bend its answer towards one.
  */
 export interface Cell {

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 
 /**
- * What the generic runner needs to know about the world it tests, supplied by domain/.
+ * What the generic runner needs to know about the world it tests, supplied by cli/xen-domain.ts
+ * (the Xen vocabulary of domain/ with the emulator's knowledge).
  * The runner validates YAML structure, rules and selection itself; it asks the domain only
  * what a profile and a step may look like, which axis values are legal, and which version
  * a value stands for (for ranges such as `>=3.4`).
