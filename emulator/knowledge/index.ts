@@ -9,54 +9,72 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { VersionString, KERNEL_TREES } from '../../domain/profiles.ts';
 import { inRange, compareVersions, type Version } from '../version.ts';
+import { Verification, checkVerification, type Verified } from './evidence.ts';
 
 const Tree = z.enum(KERNEL_TREES);
 
-const CapEntry = z
-  .object({
-    id: z.string().regex(/^[a-z0-9_.-]+$/),
-    text: z.string().min(10),
-    since: VersionString.optional(),
-    until: VersionString.optional(),
-    alsoFrom: z.array(VersionString).optional(),
-    trees: z.array(Tree).optional(),
-    value: z.union([z.string(), z.boolean()]).default(true),
-    /** Capabilities that came in the same change, so a backport of this one carries them too. */
-    brings: z.array(z.string()).optional(),
-    source: z.string().min(3),
-    verified: z.boolean().default(true),
-  })
-  .strict();
+/**
+ * A fact written before the team recorded evidence (no `evidence`, no `unverified` reason,
+ * not claimed `verified: true`) reads as what it is: not checked against its primary source.
+ * test/knowledge-evidence.test.ts holds the converted files to the full rule.
+ */
+export const UNCHECKED = 'no evidence recorded yet: not checked against its primary source';
+
+function unchecked(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const f = raw as Record<string, unknown>;
+  if ('evidence' in f || 'unverified' in f || f.verified === true) return f;
+  return { ...f, verified: false, unverified: UNCHECKED };
+}
+
+/** A fact's schema: its own fields plus how it is known, checked together. */
+function fact<T extends z.ZodRawShape>(shape: T) {
+  return z.preprocess(
+    unchecked,
+    z
+      .object({ ...shape, ...Verification })
+      .strict()
+      .superRefine((f, ctx) => checkVerification(f as Verified, ctx)),
+  );
+}
+
+const CapEntry = fact({
+  id: z.string().regex(/^[a-z0-9_.-]+$/),
+  text: z.string().min(10),
+  since: VersionString.optional(),
+  until: VersionString.optional(),
+  alsoFrom: z.array(VersionString).optional(),
+  trees: z.array(Tree).optional(),
+  value: z.union([z.string(), z.boolean()]).default(true),
+  /** Capabilities that came in the same change, so a backport of this one carries them too. */
+  brings: z.array(z.string()).optional(),
+  source: z.string().min(3),
+});
 export type CapEntry = z.infer<typeof CapEntry>;
 
-const Backport = z
-  .object({
-    capability: z.string(),
-    value: z.union([z.string(), z.boolean()]).default(true),
-    text: z.string(),
-    source: z.string(),
-    verified: z.boolean().default(true),
-  })
-  .strict();
+const Backport = fact({
+  capability: z.string(),
+  value: z.union([z.string(), z.boolean()]).default(true),
+  text: z.string(),
+  source: z.string(),
+});
 
-const XenBuildPreset = z
-  .object({
-    name: z.string(),
-    version: VersionString,
-    source: z.string(),
-    verified: z.boolean().default(true),
-    backports: z.array(Backport).default([]),
-    build: z.object({ pv32: z.boolean().optional(), shadowPaging: z.boolean().optional() }).strict().optional(),
-    dom0: z.string().optional(),
-    image: z.string().optional(),
-    config: z.string().optional(),
-  })
-  .strict();
+const XenBuildPreset = fact({
+  name: z.string(),
+  version: VersionString,
+  source: z.string(),
+  backports: z.array(Backport).default([]),
+  build: z.object({ pv32: z.boolean().optional(), shadowPaging: z.boolean().optional() }).strict().optional(),
+  dom0: z.string().optional(),
+  image: z.string().optional(),
+  config: z.string().optional(),
+});
 export type XenBuildPreset = z.infer<typeof XenBuildPreset>;
 
 const XenFile = z
   .object({
-    releases: z.array(z.object({ version: VersionString, ref: z.string(), date: z.string() }).strict()),
+    /** `ref`: the release tag, or where the repository has none the tag that stands for it. */
+    releases: z.array(fact({ version: VersionString, ref: z.string(), date: z.string() })),
     capabilities: z.array(CapEntry),
   })
   .strict();
