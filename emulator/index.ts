@@ -8,6 +8,7 @@ import { interpret } from './scenario/interpreter.ts';
 import { kernelModelOf, xenBuildOf } from './profiles.ts';
 import type { KernelModel } from './kernel/model.ts';
 import type { XenBuild } from './xen/build.ts';
+import type { Fact } from './knowledge/index.ts';
 
 /**
  * The embedded emulator: Xen, its toolstack, xenstore and pv-ops Linux, modelled step by
@@ -65,7 +66,8 @@ export class Emulator {
     return k instanceof Error ? undefined : k;
   }
 
-  run(cell: Cell): BackendResult {
+  /** Runs one prepared cell; `decided` (optional) receives the fact of every decision it took. */
+  run(cell: Cell, decided?: Fact[]): BackendResult {
     const started = performance.now();
     const a = cell.axes;
     const xp = cell.profiles.xen;
@@ -88,6 +90,7 @@ export class Emulator {
       },
       cell.steps as readonly Step[],
       a,
+      decided,
     );
     result.durationMs = performance.now() - started;
     return result;

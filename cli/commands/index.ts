@@ -12,4 +12,5 @@ export const commands: Readonly<Record<string, () => Promise<{ command: Command 
   grub: () => import('./grub.ts'),
   inspect: () => import('./inspect.ts'),
   setup: () => import('./setup.ts'),
+  facts: () => import('./facts.ts'),
 };

@@ -108,6 +108,9 @@ function byId(entries: CapEntry[], file: string): Map<string, CapEntry[]> {
   return m;
 }
 
+/** The fact schemas, for tests of what they accept. */
+export const factSchemas = { capability: CapEntry, preset: XenBuildPreset, backport: Backport };
+
 const xenFile = load('xen.yaml', XenFile);
 const linuxFile = load('linux.yaml', LinuxFile);
 

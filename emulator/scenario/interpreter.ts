@@ -107,7 +107,8 @@ function execute(p: Platform, step: Step, args: unknown): string | undefined {
   }
 }
 
-export function interpret(setup: CellSetup, steps: readonly Step[], axes: Record<string, string>): BackendResult {
+/** `decided`, when given, receives the fact of every decision taken, holding or not (for `pvmatrix facts`). */
+export function interpret(setup: CellSetup, steps: readonly Step[], axes: Record<string, string>, decided?: Fact[]): BackendResult {
   const p = new Platform(setup);
   const results: StepResult[] = [];
   const vars: Record<string, string> = {};
@@ -198,6 +199,7 @@ export function interpret(setup: CellSetup, steps: readonly Step[], axes: Record
   for (let j = results.length; j < steps.length; j++) {
     results.push({ action: steps[j]!.action, title: steps[j]!.title ?? steps[j]!.action, status: 'skipped', durationMs: 0 });
   }
+  if (decided) for (const d of p.trace.decided) decided.push(d.fact);
   // A cell that works names the backports it needed (Fedora 11's bzImage loader), none otherwise.
   return {
     outcome,
