@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { countFacts, factCensus } from '../emulator/knowledge/census.ts';
+import { sourceOf } from '../emulator/knowledge/evidence.ts';
 import { factSchemas, knowledge } from '../emulator/knowledge/index.ts';
 import { facts } from '../cli/commands/facts.ts';
 import { BOOT_SCENARIO, writeTree } from './support/temp-matrix.ts';
@@ -114,4 +115,15 @@ test('pvmatrix facts --cells: counts the cells a not-verified fact decides (Fedo
   const cellsOf = (re: RegExp) => r.cells.facts.find((f) => re.test(f.text))?.cells;
   assert.equal(cellsOf(/Fedora 11 backported the hypervisor's bzImage dom0 loader/), 1);
   assert.equal(cellsOf(/GRUB legacy gunzips/), 1);
+});
+
+test('a citation line from evidence names the file at its tag, the commit with its first tag, or the package file', () => {
+  assert.equal(
+    sourceOf([
+      { repo: 'xen-project/xen', ref: '3.4.0-rc3', path: 'xen/arch/x86/bzimage.c', saw: 'bzimage_check' },
+      { repo: 'xen-project/xen', commit: 'e2b1ebf4de', firstTag: '3.4.0-rc1', saw: 'adds the loader' },
+      { package: 'xen-hypervisor-4.17-amd64', distro: 'Debian 12', path: '/boot/xen-4.17-amd64.config', saw: 'PV32 off' },
+    ]),
+    'xen/arch/x86/bzimage.c @ 3.4.0-rc3; commit e2b1ebf4de (3.4.0-rc1); Debian 12 package xen-hypervisor-4.17-amd64, file /boot/xen-4.17-amd64.config',
+  );
 });

@@ -59,3 +59,16 @@ export function checkVerification(f: Verified, ctx: z.RefinementCtx): void {
       message: 'verified: false needs an unverified reason (why it could not be checked)',
     });
 }
+
+/** One citation line from evidence: "xen/arch/x86/bzimage.c @ 3.4.0-rc3; commit e2b1ebf4de (3.4.0-rc1)". */
+export function sourceOf(evidence: readonly Evidence[]): string {
+  return evidence
+    .map((e) =>
+      'package' in e
+        ? `${e.distro} package ${e.package}, file ${e.path}`
+        : e.commit
+          ? `commit ${e.commit}${e.firstTag ? ` (${e.firstTag})` : ''}${e.path ? ` ${e.path}` : ''}`
+          : `${e.path ?? e.repo}${e.ref ? ` @ ${e.ref}` : ''}`,
+    )
+    .join('; ');
+}
