@@ -36,4 +36,10 @@ export const xenDomain: Domain = {
     if (typeof p?.version === 'string') return p.version;
     return presetVersion(p?.preset) ?? (RELEASE_LIKE.test(value) ? value : undefined);
   },
+  nameOf(_axis, _value, profile) {
+    // a distro build's preset has the name its packagers gave it ("Fedora 10 Xen 3.3.0")
+    const p = profile as { name?: unknown; preset?: unknown } | undefined;
+    if (typeof p?.name === 'string') return p.name;
+    return typeof p?.preset === 'string' ? knowledge.builds[p.preset]?.name : undefined;
+  },
 };

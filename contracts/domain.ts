@@ -20,4 +20,6 @@ export interface Domain {
   normaliseStep(step: unknown): unknown;
   /** The version a value stands for, compared by range rules; undefined when it has none. */
   versionOf(axis: string, value: string, profile: unknown): string | undefined;
+  /** The name reports show for a value (a profile's `name`, or what it extends); undefined: the id. */
+  nameOf(axis: string, value: string, profile: unknown): string | undefined;
 }

@@ -63,7 +63,7 @@ export function buildAxes(ctx: LoadContext, src: SourceFile, raw: unknown, rawPr
         }
       }
       const version = ctx.domain.versionOf(name, id, profile);
-      const label = typeof (profile as { name?: unknown } | undefined)?.name === 'string' ? (profile as { name: string }).name : id;
+      const label = ctx.domain.nameOf(name, id, profile) ?? id;
       const value: AxisValue = {
         id,
         index: axis.values.length,
