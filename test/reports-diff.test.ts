@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,27 +32,6 @@ test('classifyChange on crafted pairs', () => {
   ];
   // the last row: a cell that was skipped has no verdict to regress from
   for (const [old, cur, want] of cases) assert.equal(classifyChange(old, cur), want, `${JSON.stringify(old)} -> ${JSON.stringify(cur)}`);
-});
-
-test('matrix.html diff mode classifies exactly like pvmatrix diff', () => {
-  const page = readFileSync(new URL('../reports/matrix-html/page/1-data.js', import.meta.url), 'utf8');
-  const body = page
-    .split('// classify:begin')[1]!
-    .split('// classify:end')[0]!
-    .replace(/^[^\n]*\n/, '');
-  const pageClassify = new Function(`${body}; return classifyChange;`)() as typeof classifyChange;
-  const outcomes = ['works', 'unsupported', 'broken', 'skipped'] as const;
-  const statuses = ['passed', 'failed', 'broken', 'skipped'] as const;
-  let n = 0;
-  for (const o1 of outcomes)
-    for (const s1 of statuses)
-      for (const o2 of outcomes)
-        for (const s2 of statuses)
-          for (const f of [false, true]) {
-            assert.equal(pageClassify(v(o1, s1), v(o2, s2, f)), classifyChange(v(o1, s1), v(o2, s2, f)));
-            n++;
-          }
-  assert.equal(n, 512);
 });
 
 test('diffResults finds new and removed cells and orders regressions first', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeMatrix, FIELDS, OUTCOMES, STATUSES } from '../reports/matrix-html/encode.ts';
-import { renderMatrixHtml } from '../reports/matrix-html/write.ts';
+import { pageScript, renderMatrixHtml } from '../reports/matrix-html/write.ts';
 import { HOSTILE, makeResults, sizedOptions } from './support/results-fixture.ts';
 
 test('matrix.html data decodes back to every cell, reasons, facts and reproducers included', () => {
@@ -63,4 +63,13 @@ test('data that looks like markup cannot leave its <script> element', () => {
     /innerHTML|outerHTML|insertAdjacentHTML|document\.write/,
     'the page script never parses data as HTML',
   );
+});
+
+test('the page script is one bundle of the page modules and the diff rules, with nothing of Node in it', () => {
+  const script = pageScript();
+  // the diff rules come from reports/diff/classify.ts itself: its function, not a copy to keep in step
+  assert.match(script, /function classifyChange\(/);
+  assert.doesNotMatch(script, /\brequire\(|\bimport\s*\(|from\s*["']node:|process\.env/, 'no module loading and no Node API');
+  assert.doesNotMatch(script, /\bzod\b|ZodType/, 'types only from the contract modules, not the schemas');
+  assert.ok(script.length < 120_000, `${script.length} bytes`);
 });

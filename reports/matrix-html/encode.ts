@@ -1,15 +1,18 @@
 import type { CellResult } from '../../contracts/result.ts';
 import type { ResultsFile } from '../../contracts/results.ts';
+import { Outcome, Status } from '../../contracts/outcome.ts';
 import { sourceSegments } from '../links.ts';
 
 /**
  * The data matrix.html embeds, made compact for ~25k cells: every string (reasons, facts,
  * steps, transcript lines, reproducers) is stored once in a string table `s`, every list
  * of strings once in a list table `l`, and each cell is a short array of numbers.
- * The page script (page/*.js) reads exactly this shape; `v` is its version.
+ * The page (page/*.ts, bundled into it) reads exactly this shape, typed by this interface;
+ * `v` is its version.
  */
-export const OUTCOMES = ['works', 'unsupported', 'broken', 'skipped'] as const;
-export const STATUSES = ['passed', 'failed', 'broken', 'skipped'] as const;
+export const OUTCOMES = Outcome.options;
+export const STATUSES = Status.options;
+export type { Outcome, Status };
 
 /** Cell tuple positions after the axis value indices (one per axis, -1 when absent). */
 export const FIELDS = [
@@ -29,7 +32,10 @@ export const FIELDS = [
 ] as const;
 
 export interface MatrixData {
-  v: 1;
+  v: 2;
+  /** The outcome and status names the numbers in `c` index. */
+  outcomes: readonly Outcome[];
+  statuses: readonly Status[];
   title: string;
   run: ResultsFile['run'];
   summary: ResultsFile['summary'];
@@ -127,7 +133,9 @@ export function encodeMatrix(
   });
 
   const data: MatrixData = {
-    v: 1,
+    v: 2,
+    outcomes: OUTCOMES,
+    statuses: STATUSES,
     title: options.title ?? `pvmatrix: ${file.run.matrix}`,
     run: file.run,
     summary: file.summary,

@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 import type { ResultsFile } from '../../contracts/results.ts';
 import { encodeMatrix } from './encode.ts';
 import { writeFileAtomic } from '../../lib/atomic-write.ts';
@@ -6,13 +8,24 @@ import { writeFileAtomic } from '../../lib/atomic-write.ts';
 const asset = (name: string) => readFileSync(new URL(name, import.meta.url), 'utf8');
 let assets: { template: string; css: string; script: string } | undefined;
 
-/** The page script: page/*.js in name order, in one function scope (they share its constants and state). */
-function pageScript(): string {
-  const dir = new URL('page/', import.meta.url);
-  const parts = readdirSync(dir)
-    .filter((f) => f.endsWith('.js'))
-    .sort();
-  return `'use strict';\n(function () {\n${parts.map((f) => readFileSync(new URL(f, dir), 'utf8')).join('\n')}\n})();\n`;
+/**
+ * The page script: page/main.ts and what it imports (the diff rules of reports/diff among
+ * them) bundled into one script, once per process. Type imports vanish; nothing else of the
+ * tree may be pulled in, since the page must stay small and free of Node.
+ */
+export function pageScript(): string {
+  const r = buildSync({
+    entryPoints: [fileURLToPath(new URL('page/main.ts', import.meta.url))],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    target: 'es2020',
+    platform: 'browser',
+    minifySyntax: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  return r.outputFiles[0]!.text;
 }
 
 /** JSON that can sit inside a <script> element: no `<` at all, so no `</script>` or `<!--`. */
