@@ -1,13 +1,20 @@
 /**
  * Where a fact's source can be read. Sources are written by people in matrix and knowledge
  * YAML, often several in one string separated by `; `, each in one of a few shapes:
- * a URL; `xen.git commit <hash>` / `linux commit <hash>` (a bare `commit <hash>` takes the
- * tree of its neighbours); `<path> @ <tag>` in xen.git or Linux, with words around it.
- * What names nothing we can resolve stays plain text: no guessed links.
+ * a URL (git:// ones read through the same host's web view); `xen.git commit <hash>` /
+ * `linux commit <hash>` (a bare `commit <hash>` takes the tree of its neighbours);
+ * `<path> @ <tag>` in xen.git or Linux, with words around it; a page of the Xen wiki by its
+ * title. What names nothing we can resolve stays plain text: no guessed links (a bare
+ * commit of no known tree, a path without a tag, the 2.6.18-xen Mercurial tree, research
+ * notes and local files have none).
  */
 const XEN_GITWEB = 'https://xenbits.xen.org/gitweb/?p=xen.git';
 // linux-stable carries every mainline tag too, and the stable ones (v3.4.113) besides.
 const LINUX_GIT = 'https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git';
+
+/** Xen wiki pages sources cite by title. */
+const WIKI_PAGES: Record<string, string> = { XenParavirtOps: 'https://wiki.xenproject.org/wiki/XenParavirtOps' };
+const WIKI = new RegExp(`^(${Object.keys(WIKI_PAGES).join('|')}) wiki page\\b|\\((${Object.keys(WIKI_PAGES).join('|')}) wiki\\)`);
 
 export type SourceRepo = 'xen' | 'linux';
 
@@ -32,6 +39,11 @@ function repoOfPart(part: string): SourceRepo | undefined {
   // no path @ tag: a part that starts with a tree's path, or names a tree's tag (`xen/arch/ia64 absent @ RELEASE-4.2.0`)
   if (/^(xen|tools|docs|buildconfigs|stubdom)\/\S/.test(s) || /@\s*RELEASE-/.test(s)) return 'xen';
   if (/^(arch|drivers|include|init)\/\S/.test(s) || /@\s*v\d/.test(s)) return 'linux';
+  // words around the tree's name (`upstream xen.git commit …`), or a commit with its file
+  // after it (`commit e2b1ebf4de (3.4.0-rc1) xen/arch/x86/bzimage.c`, as evidence.ts writes one)
+  if (/\bxen\.git\b/i.test(s) || /\bcommits?\s+[0-9a-f]{7,40}\b.*\s(xen|tools|stubdom)\/\S/.test(s)) return 'xen';
+  if (/\blinux(\.git)? commits?\b/i.test(s) || /\bcommits?\s+[0-9a-f]{7,40}\b.*\s(arch|drivers|include|init|kernel|mm|fs)\/\S/.test(s))
+    return 'linux';
   return undefined;
 }
 
@@ -48,6 +60,9 @@ function urlOfPart(part: string, repo: SourceRepo | undefined): string | undefin
   const s = part.trim();
   const direct = s.match(/^https?:\/\/\S+$/);
   if (direct) return direct[0];
+  // git.kernel.org serves each git:// repository's web view at the same path
+  const git = s.match(/^git:\/\/git\.kernel\.org(\/pub\/scm\/\S+?\.git)\b/);
+  if (git) return `https://git.kernel.org${git[1]}`;
   const own = repoOfPart(s) ?? repo;
   const commit = s.match(COMMIT);
   if (commit && own === 'xen') return `${XEN_GITWEB};a=commit;h=${commit[1]}`;
@@ -59,6 +74,8 @@ function urlOfPart(part: string, repo: SourceRepo | undefined): string | undefin
     if (own === 'linux')
       return `${LINUX_GIT}/tree/${path.split('/').filter(Boolean).map(encodeURIComponent).join('/')}?h=${encodeURIComponent(/^\d/.test(tag) ? `v${tag}` : tag)}`;
   }
+  const wiki = s.match(WIKI);
+  if (wiki) return WIKI_PAGES[wiki[1] ?? wiki[2]!];
   return undefined;
 }
 

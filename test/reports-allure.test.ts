@@ -220,6 +220,33 @@ test('fact sources become links when they name xen.git or Linux, plain text othe
     [undefined, undefined, 'https://xenbits.xen.org/gitweb/?p=xen.git;a=commit;h=9e8672f1c3'],
   );
   assert.equal(sourceUrl('commit 1107ba885e4 "xen: add xenfs"'), undefined, 'a commit of no known tree stays text');
+  assert.equal(sourceUrl('XenParavirtOps wiki page, "Linux distribution support"'), 'https://wiki.xenproject.org/wiki/XenParavirtOps');
+  assert.deepEqual(
+    sourceSegments('linux commit 42ee1471e9b; "Balloon (reversible contraction only)" (XenParavirtOps wiki)').map((s) => s.url),
+    [
+      `https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/commit/?id=42ee1471e9b`,
+      undefined,
+      'https://wiki.xenproject.org/wiki/XenParavirtOps',
+    ],
+  );
+  assert.equal(
+    sourceUrl('git://git.kernel.org/pub/scm/linux/kernel/git/jeremy/xen.git rebase/master'),
+    'https://git.kernel.org/pub/scm/linux/kernel/git/jeremy/xen.git',
+  );
+  assert.equal(sourceUrl('linux-facts.md Q3'), undefined, 'research notes are not public');
+  assert.equal(
+    sourceUrl('Fedora 11 xen-3.3.1 source RPM; upstream xen.git commit 336c683373'),
+    'https://xenbits.xen.org/gitweb/?p=xen.git;a=commit;h=336c683373',
+  );
+  // the evidence form: a commit with its first tag and the file it touched
+  assert.equal(
+    sourceUrl('commit e2b1ebf4de (3.4.0-rc1) xen/arch/x86/bzimage.c'),
+    'https://xenbits.xen.org/gitweb/?p=xen.git;a=commit;h=e2b1ebf4de',
+  );
+  assert.equal(
+    sourceUrl('commit 1107ba885e4 (v2.6.29-rc1) drivers/xen/xenfs/super.c'),
+    'https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/commit/?id=1107ba885e4',
+  );
   const { result } = allureCell(
     {
       ...base,
