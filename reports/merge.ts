@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { swapDir } from './allure/sink.ts';
+import { isSkippedGroupFile } from './allure/result.ts';
 import { AllureResultsWriter } from './allure/writer.ts';
 import { JUnitSink, junitPath } from './junit/sink.ts';
 import { MarkdownSummarySink } from './markdown/sink.ts';
@@ -124,7 +125,9 @@ function checkSameMatrix(a: Shard, b: Shard): void {
 function copyAllure(shard: Shard, into: AllureResultsWriter): void {
   const src = join(shard.dir, 'allure-results');
   if (existsSync(src) && statSync(src).isDirectory()) {
-    for (const f of readdirSync(src)) if (!ALLURE_RUN_FILES.has(f)) copyFileSync(join(src, f), join(into.dir, f));
+    for (const f of readdirSync(src)) if (!ALLURE_RUN_FILES.has(f) && !isSkippedGroupFile(f)) copyFileSync(join(src, f), join(into.dir, f));
+    // skipped cells are grouped across the shards, by the merged writer
+    for (const c of shard.cells) if (c.status === 'skipped' && into.detail === 'light') into.add(c, c.transcript);
     return;
   }
   let t = Date.parse(shard.run.started) || Date.now();

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { generateAllure, javaVersion, JAVA_HINT } from './allure/generate.ts';
+import { generateAllure, javaVersion, JAVA_HINT, type AllureEngine } from './allure/generate.ts';
 import { writeAllureResultsFromFile } from './allure/sink.ts';
 import { writeJUnitFromFile } from './junit/sink.ts';
 import { writeSummary } from './markdown/sink.ts';
@@ -14,11 +14,13 @@ export interface ReportOptions {
   baseline?: string;
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** Which Allure generates the HTML (default 3, which needs no Java). */
+  allure?: AllureEngine;
 }
 
 export interface ReportOutcome {
   written: string[];
-  /** Set when the Allure HTML could not be made because Java is missing. */
+  /** Set when the Allure HTML could not be made because Java is missing (Allure 2 only). */
   allureSkipped?: string;
 }
 
@@ -31,7 +33,8 @@ const exists = (p: string) =>
 /**
  * `pvmatrix report`: from DIR/results.json, writes DIR/matrix.html (always first: it needs
  * nothing but Node), DIR/summary.md, junit.xml and allure-results/ when `run` did not leave
- * them, then the Allure HTML (DIR/allure-report/, and DIR/allure-report.html with singleFile).
+ * them, then the Allure HTML (DIR/allure-report/, and DIR/allure-report.html with singleFile)
+ * with Allure 3 by default or Allure 2 (Java).
  * Throws InputError for a missing or invalid results.json or baseline.
  */
 export async function makeReports(o: ReportOptions): Promise<ReportOutcome> {
@@ -64,12 +67,15 @@ export async function makeReports(o: ReportOptions): Promise<ReportOutcome> {
     written.push(results);
   }
 
-  const java = javaVersion(o.env);
-  if (!java) return { written, allureSkipped: JAVA_HINT };
-  log(`using ${java}`);
+  const engine = o.allure ?? 3;
+  if (engine === 2) {
+    const java = javaVersion(o.env);
+    if (!java) return { written, allureSkipped: JAVA_HINT };
+    log(`using ${java}`);
+  }
   const reportDir = join(o.out, 'allure-report');
   const single = o.singleFile ? join(o.out, 'allure-report.html') : undefined;
-  await generateAllure({ resultsDir: results, reportDir, ...(single ? { singleFile: single } : {}), log });
+  await generateAllure({ resultsDir: results, reportDir, ...(single ? { singleFile: single } : {}), log, engine });
   written.push(join(reportDir, 'index.html'));
   if (single) written.push(single);
   return { written };

@@ -25,7 +25,7 @@ async function readResults(dir: string) {
   return { names, results };
 }
 
-test('run --out sinks write one Allure result per cell, each its own test with every axis as a parameter', async () => {
+test('run --out sinks write one Allure result per cell that ran, each its own test with every axis as a parameter; skipped cells grouped', async () => {
   const { file, transcripts } = makeResults();
   const out = await tmp();
   const sinks = reportSinks(out);
@@ -35,10 +35,25 @@ test('run --out sinks write one Allure result per cell, each its own test with e
   await assert.rejects(stat(join(out, 'allure-results')));
   for (const s of sinks) await s.end(file.run, file.summary);
   const dir = join(out, 'allure-results');
-  const { names, results } = await readResults(dir);
-  assert.equal(results.length, file.cells.length);
-  assert.equal(new Set(results.map((r) => r.historyId)).size, file.cells.length, 'historyIds are unique');
-  assert.equal(new Set(results.map((r) => r.testCaseId)).size, file.cells.length, 'testCaseIds are unique');
+  const { names, results: all } = await readResults(dir);
+  const ran = file.cells.filter((c) => c.status !== 'skipped');
+  const skipped = file.cells.filter((c) => c.status === 'skipped');
+  assert.ok(skipped.length > 0, 'the fixture has skipped cells');
+  const groups = all.filter((r) => r.fullName.includes(' skipped: '));
+  const results = all.filter((r) => !r.fullName.includes(' skipped: '));
+  assert.equal(results.length, ran.length);
+  assert.equal(new Set(all.map((r) => r.historyId)).size, all.length, 'historyIds are unique');
+  assert.equal(new Set(all.map((r) => r.testCaseId)).size, all.length, 'testCaseIds are unique');
+  // every skipped cell is listed in exactly one group, of its scenario and reason
+  const listed = groups.flatMap((g) =>
+    (g.description as string)
+      .split('\n')
+      .filter((l) => l.startsWith('    '))
+      .map((l) => l.trim()),
+  );
+  assert.deepEqual(listed.sort(), skipped.map((c) => c.id).sort());
+  assert.equal(groups.length, new Set(skipped.map((c) => `${c.scenario}|${c.reason}`)).size);
+  for (const g of groups) assert.equal(g.status, 'skipped');
   const byId = new Map(file.cells.map((c) => [c.id, c]));
   for (const r of results) {
     const cell = byId.get(r.fullName)!;
@@ -61,8 +76,16 @@ test('run --out sinks write one Allure result per cell, each its own test with e
     assert.equal(label('subSuite').length, 1);
     if (cell.axes.role) assert.ok(label('tag').includes(cell.axes.role));
     assert.ok(label('tag').includes(cell.axes.arch!));
-    assert.equal(r.steps.length, cell.steps.length);
-    for (const [i, s] of (r.steps as { status: string }[]).entries()) assert.equal(s.status, cell.steps[i]!.status);
+    // the steps up to the one that decided; the ones after it that never ran are counted in one line
+    const decided = cell.steps.findIndex((s) => s.status !== 'passed');
+    const notRun = decided < 0 ? 0 : cell.steps.length - decided - 1;
+    const shown = r.steps as { name: string; status: string }[];
+    if (notRun) assert.equal(shown.at(-1)!.name, `${notRun} later step${notRun === 1 ? '' : 's'} not run`);
+    assert.equal(shown.length, cell.steps.length - notRun + (notRun ? 1 : 0));
+    for (const [i, s] of shown.slice(0, cell.steps.length - notRun).entries()) assert.equal(s.status, cell.steps[i]!.status);
+    // the console where it tells something: not for a cell that worked as expected
+    if (cell.outcome === 'works' && cell.status === 'passed' && !cell.flaky) assert.equal(r.attachments.length, 0);
+    else if (transcripts.get(cell.id)!.length) assert.ok(r.attachments.length > 0, `${cell.id} has its console`);
     for (const a of r.attachments) assert.ok(names.includes(a.source), `attachment ${a.source} exists`);
     if (cell.reason && cell.status !== 'passed') assert.ok(r.statusDetails.message.includes(cell.reason));
     assert.match(r.statusDetails.expected, new RegExp(`^${cell.expected} \\(from `));

@@ -23,13 +23,19 @@ test('pvmatrix report: exit 2 naming the file when results.json is missing or wr
   r = pvmatrix(['report', '--out', dir, '--colour']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /unknown option --colour/);
+  r = pvmatrix(['report', '--out', dir, '--allure', '4']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--allure 4: expected 3 .* or 2/);
+  r = pvmatrix(['serve', '--out', dir]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /allure-report: no such folder; run `pvmatrix report --out /);
   await rm(dir, { recursive: true });
 });
 
-test('pvmatrix report without Java: matrix.html and the rest are written, the hint is printed, exit 3', async () => {
+test('pvmatrix report --allure 2 without Java: matrix.html and the rest are written, the hint is printed, exit 3', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'pvm-report-'));
   await writeFile(join(dir, 'results.json'), JSON.stringify(makeResults({ scenarios: ['boot'] }).file));
-  const r = pvmatrix(['report', '--out', dir], { ...process.env, JAVA_HOME: join(dir, 'no-java') });
+  const r = pvmatrix(['report', '--out', dir, '--allure', '2'], { ...process.env, JAVA_HOME: join(dir, 'no-java') });
   assert.equal(r.status, 3, r.stderr);
   assert.match(r.stderr, /apt-get install default-jre-headless/);
   for (const f of ['matrix.html', 'summary.md', 'junit.xml', 'allure-results']) await stat(join(dir, f));

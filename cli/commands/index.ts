@@ -7,6 +7,7 @@ export const commands: Readonly<Record<string, () => Promise<{ command: Command 
   run: () => import('./run.ts'),
   merge: () => import('./merge.ts'),
   report: () => import('./report.ts'),
+  serve: () => import('./serve.ts'),
   diff: () => import('./diff.ts'),
   'check-config': () => import('./check-config.ts'),
   grub: () => import('./grub.ts'),

@@ -1,21 +1,23 @@
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { makeReports } from '../../reports/report.ts';
 import { serveDir } from '../../reports/serve.ts';
 import { helpOption, parseCommandArgs } from '../args.ts';
 import { processIo, UsageError, type Command, type Io } from '../command.ts';
 
-const usage = `usage: pvmatrix report [--out DIR] [--single-file] [--serve [--port N]] [--baseline FILE]
+const usage = `usage: pvmatrix report [--out DIR] [--allure 3|2] [--single-file] [--serve [--port N]] [--baseline FILE]
 
 Reads DIR/results.json (default DIR: out) and writes:
   DIR/matrix.html          the compatibility matrix: one file, opens from file://
   DIR/summary.md           counts, failures by category, the first failing cells
   DIR/junit.xml, DIR/allure-results/   when \`run\` did not write them
   DIR/allure-report/       Allure's HTML report, with trends carried from the previous one
-                           (needs Java; open it through --serve, not from file://)
+                           (open it through \`pvmatrix serve\` or --serve, not from file://)
   DIR/allure-report.html   with --single-file: the Allure report in one file (opens from file://)
 
 options:
   --out DIR         the run's output folder (default: out)
+  --allure 3|2      which Allure makes the HTML: 3 (default; Allure 3 in Node, the classic
+                    Allure UI) or 2 (allure-commandline, needs Java)
   --single-file     also write DIR/allure-report.html
   --baseline FILE   embed FILE (another results.json) in matrix.html for its diff mode
   --serve           then serve DIR on http://127.0.0.1 until Ctrl-C
@@ -23,7 +25,7 @@ options:
   -h, --help        this help
 
 exit codes: 0 reports written; 2 bad usage or input (missing or invalid results.json);
-            3 no Java: everything but the Allure HTML was written
+            3 no Java for --allure 2: everything but the Allure HTML was written
 `;
 
 export async function report(argv: string[], io: Io, signalStop: () => Promise<void> = waitForCtrlC): Promise<number> {
@@ -34,6 +36,7 @@ export async function report(argv: string[], io: Io, signalStop: () => Promise<v
     serve: { type: 'boolean' },
     port: { type: 'string' },
     baseline: { type: 'string' },
+    allure: { type: 'string' },
   });
   if (values.help) {
     io.out(usage);
@@ -42,9 +45,13 @@ export async function report(argv: string[], io: Io, signalStop: () => Promise<v
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!/^\d+$/.test(values.port ?? '0') || port > 65535)
     throw new UsageError(`report: --port ${values.port}: expected a port number from 0 to 65535`);
+  const allure = values.allure ?? '3';
+  if (allure !== '2' && allure !== '3')
+    throw new UsageError(`report: --allure ${allure}: expected 3 (Allure 3, the default) or 2 (allure-commandline, Java)`);
   const out = values.out ?? 'out';
   const outcome = await makeReports({
     out,
+    allure: allure === '2' ? 2 : 3,
     singleFile: values['single-file'] ?? false,
     ...(values.baseline ? { baseline: values.baseline } : {}),
     log: (l) => io.err(`${l}\n`),
@@ -56,19 +63,26 @@ export async function report(argv: string[], io: Io, signalStop: () => Promise<v
     );
     return 3;
   }
-  if (values.serve) {
-    const { server, url } = await serveDir(out, port);
-    io.out(
-      `serving ${out} at ${url}\n  Allure report: ${url}allure-report/\n  matrix:        ${url}matrix.html\nCtrl-C stops the server.\n`,
-    );
-    await signalStop();
-    server.closeAllConnections();
-    await new Promise((done) => server.close(done));
-  }
+  if (values.serve) await serveUntilStopped(out, port, io, signalStop);
+  else io.out(openHint(out));
   return 0;
 }
 
-function waitForCtrlC(): Promise<void> {
+/** What to type to open the reports: matrix.html opens from disk, the Allure report needs a server. */
+export function openHint(out: string): string {
+  const q = (s: string) => (/^[\w./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
+  return `\nopen the reports:\n  matrix.html:   ${q(join(out, 'matrix.html'))} (from disk, in any browser)\n  Allure report: npx pvmatrix serve --out ${q(out)}\n`;
+}
+
+export async function serveUntilStopped(out: string, port: number, io: Io, signalStop: () => Promise<void>): Promise<void> {
+  const { server, url } = await serveDir(out, port);
+  io.out(`serving ${out} at ${url}\n  Allure report: ${url}allure-report/\n  matrix:        ${url}matrix.html\nCtrl-C stops the server.\n`);
+  await signalStop();
+  server.closeAllConnections();
+  await new Promise((done) => server.close(done));
+}
+
+export function waitForCtrlC(): Promise<void> {
   return new Promise((done) => {
     const stop = () => {
       process.off('SIGINT', stop);

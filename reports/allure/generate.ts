@@ -1,9 +1,21 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { cp, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, cp, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { swapDir } from './sink.ts';
 import { temporaryName } from '../../lib/atomic-write.ts';
+
+/**
+ * Which Allure makes the HTML: 3 (the default: Allure 3's Node core with its `allure2`
+ * plugin, the classic Allure UI; no Java) or 2 (allure-commandline, Allure 2 on the JVM).
+ * On the default matrix Allure 3 takes a quarter of the wall time and of the memory
+ * (bench/allure.bench.ts; figures in the README).
+ */
+export type AllureEngine = 2 | 3;
+export const ALLURE_ENGINES: readonly AllureEngine[] = [3, 2];
+/** Where Allure 3 keeps the history it carries from one report to the next (trends, per-cell history). */
+export const ALLURE3_HISTORY = 'history.jsonl';
 
 export const JAVA_HINT =
   'Allure needs Java 8 or later (a JRE). Install one, e.g. `apt-get install default-jre-headless` on Debian/Ubuntu, or set JAVA_HOME.';
@@ -29,18 +41,26 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-function runAllure(args: string[], log: (line: string) => void): Promise<void> {
+/** The command that runs one generation, for the engine. */
+function command(engine: AllureEngine, args: string[]): [string, string[]] {
+  if (engine === 2) return [allureBin(), args];
+  return [process.execPath, ['--import', 'tsx', fileURLToPath(new URL('allure3-child.ts', import.meta.url)), ...args]];
+}
+
+function runAllure(engine: AllureEngine, args: string[], log: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(allureBin(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [cmd, argv] = command(engine, args);
+    // ALLURE_NO_ANALYTICS: Allure 2's page would otherwise load Google's gtag.js when opened
+    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ALLURE_NO_ANALYTICS: 'true' } });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve();
-      else reject(new Error(`allure ${args[0]} exited with ${code}:\n${output.trim().split('\n').slice(-15).join('\n')}`));
+      else reject(new Error(`Allure ${engine} exited with ${code}:\n${output.trim().split('\n').slice(-15).join('\n')}`));
     });
-    log(`allure ${args.join(' ')}`);
+    log(`Allure ${engine}: ${[cmd, ...argv].join(' ')}`);
   });
 }
 
@@ -51,24 +71,36 @@ export interface GenerateOptions {
   /** Also write this one-file report (opens from file://). */
   singleFile?: string;
   log?: (line: string) => void;
+  /** Default 3. */
+  engine?: AllureEngine;
 }
 
 /**
- * allure generate, keeping trends: the previous report's history/ is copied into the
- * results first (Allure reads results/history/ and writes the next history into the
- * report). Output goes to temp names and is swapped in whole.
+ * Generates the Allure HTML, keeping trends: Allure 2 reads the previous report's history/
+ * (copied into the results first) and writes the next into the report; Allure 3 reads and
+ * appends the report's history.jsonl (copied into the new report first). Output goes to
+ * temp names and is swapped in whole.
  */
 export async function generateAllure(o: GenerateOptions): Promise<void> {
   const log = o.log ?? (() => {});
-  const previous = join(o.reportDir, 'history');
-  if (await exists(previous)) {
-    await rm(join(o.resultsDir, 'history'), { recursive: true, force: true });
-    await cp(previous, join(o.resultsDir, 'history'), { recursive: true });
-  }
+  const engine = o.engine ?? 3;
   const tmp = temporaryName(o.reportDir);
-  await mkdir(dirname(tmp), { recursive: true });
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  const history = join(tmp, ALLURE3_HISTORY);
+  if (engine === 2) {
+    const previous = join(o.reportDir, 'history');
+    if (await exists(previous)) {
+      await rm(join(o.resultsDir, 'history'), { recursive: true, force: true });
+      await cp(previous, join(o.resultsDir, 'history'), { recursive: true });
+    }
+  } else if (await exists(join(o.reportDir, ALLURE3_HISTORY))) await copyFile(join(o.reportDir, ALLURE3_HISTORY), history);
+  const generate = (output: string, single: boolean) =>
+    engine === 2
+      ? runAllure(2, ['generate', o.resultsDir, '-o', output, '--clean', ...(single ? ['--single-file'] : [])], log)
+      : runAllure(3, [o.resultsDir, output, single ? `${output}.history` : history, single ? '1' : '0'], log);
   try {
-    await runAllure(['generate', o.resultsDir, '-o', tmp, '--clean'], log);
+    await generate(tmp, false);
     await swapDir(tmp, o.reportDir);
   } finally {
     await rm(tmp, { recursive: true, force: true });
@@ -76,10 +108,16 @@ export async function generateAllure(o: GenerateOptions): Promise<void> {
   if (o.singleFile) {
     const tmp1 = temporaryName(o.singleFile);
     try {
-      await runAllure(['generate', o.resultsDir, '-o', tmp1, '--clean', '--single-file'], log);
+      // the single file shows the history the multi-file report carries, and adds nothing to it
+      if (engine === 3 && (await exists(join(o.reportDir, ALLURE3_HISTORY)))) {
+        await mkdir(dirname(tmp1), { recursive: true });
+        await copyFile(join(o.reportDir, ALLURE3_HISTORY), `${tmp1}.history`);
+      }
+      await generate(tmp1, true);
       await rename(join(tmp1, 'index.html'), o.singleFile);
     } finally {
       await rm(tmp1, { recursive: true, force: true });
+      await rm(`${tmp1}.history`, { force: true });
     }
   }
 }

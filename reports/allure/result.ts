@@ -26,6 +26,14 @@ export const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 const status = (s: string) => s as Status;
 
 /**
+ * How much each Allure result carries. `full`: every step and the console of every cell.
+ * `light` (the default): steps up to the one that decided (the rest counted in one line),
+ * the console only where it tells something (not for a cell that worked as expected), and
+ * skipped cells grouped (writer.ts). bench/allure.bench.ts measures both.
+ */
+export type AllureDetail = 'light' | 'full';
+
+/**
  * One cell as Allure's result format (allure-results/<uuid>-result.json). historyId and
  * testCaseId are the md5 of the cell id, so that each cell is its own test with its own
  * history; every axis is also a parameter, which Allure shows and groups by.
@@ -35,7 +43,9 @@ export function allureCell(
   transcript: readonly string[],
   label: AxisLabels,
   times: { start: number; stop: number },
+  detail: AllureDetail = 'full',
 ): AllureCell {
+  const light = detail === 'light';
   const uuid = randomUUID();
   const xen = cell.axes.xen;
   const where = xen ? `on ${label('xen', xen)}` : 'native (no Xen)';
@@ -76,7 +86,8 @@ export function allureCell(
 
   const files: AllureFile[] = [];
   const attachments: Attachment[] = [];
-  if (transcript.length) {
+  const tellsSomething = !light || cell.outcome !== 'works' || cell.status !== 'passed' || cell.flaky;
+  if (transcript.length && tellsSomething) {
     // Attachments are named by their content: cells with the same console (a quarter as many
     // distinct ones as cells in the default matrix) share one file, which Allure allows.
     const excerpt = excerptOf(transcript);
@@ -98,7 +109,13 @@ export function allureCell(
       : undefined;
 
   const stepTime = { t: times.start };
-  const steps: StepResult[] = cell.steps.map((s) => {
+  // light: the steps after the first one that did not pass never ran; they are counted, not listed
+  const decided = cell.steps.findIndex((s) => s.status !== 'passed');
+  const shown =
+    light && decided >= 0 && cell.steps.slice(decided + 1).every((s) => s.status === 'skipped')
+      ? cell.steps.slice(0, decided + 1)
+      : cell.steps;
+  const steps: StepResult[] = shown.map((s) => {
     const start = stepTime.t;
     stepTime.t += Math.round(s.durationMs);
     return {
@@ -113,6 +130,7 @@ export function allureCell(
       stop: stepTime.t,
     };
   });
+  if (shown.length < cell.steps.length) steps.push(notRun(cell.steps.length - shown.length, stepTime.t));
 
   const result: TestResult = {
     uuid,
@@ -139,6 +157,62 @@ export function allureCell(
     stop: times.stop,
   };
   return { result, files };
+}
+
+function notRun(n: number, at: number): StepResult {
+  return {
+    name: `${n} later step${n === 1 ? '' : 's'} not run`,
+    status: 'skipped' as Status,
+    statusDetails: {},
+    stage: 'finished' as TestResult['stage'],
+    steps: [],
+    attachments: [],
+    parameters: [],
+    start: at,
+    stop: at,
+  };
+}
+
+/** The file of a skipped group: named by its historyId, so that merge can tell it from a cell's. */
+export const SKIPPED_GROUP_FILE = (historyId: string) => `skipped-${historyId}-result.json`;
+export const isSkippedGroupFile = (name: string) => /^skipped-[0-9a-f]{32}-result\.json$/.test(name);
+
+/** The skipped cells of one scenario with one reason, as one Allure test that lists them. */
+export function allureSkippedGroup(cells: CellResult[], at: number): TestResult {
+  const first = cells[0]!;
+  const id = md5(`skipped\u0000${first.scenario}\u0000${first.reason ?? ''}`);
+  const md = (s: string) => s.replace(/([\\`*_[\]<>&|!#])/g, '\\$1');
+  const facts = first.facts.map((f) => `- ${md(f.text)} (source: ${md(f.source)}${f.verified ? '' : ', unverified'})`);
+  return {
+    uuid: randomUUID(),
+    historyId: id,
+    testCaseId: id,
+    name: `${first.scenario}: ${cells.length} cell${cells.length === 1 ? '' : 's'} not applicable${first.reason ? `: ${oneLine(first.reason)}` : ''}`,
+    fullName: `${first.scenario} skipped: ${first.reason ?? ''}`,
+    titlePath: ['not applicable', first.scenario],
+    status: 'skipped' as Status,
+    statusDetails: first.reason ? { message: oneLine(first.reason) } : {},
+    stage: 'finished' as TestResult['stage'],
+    description: [
+      ...(facts.length ? ['**Facts:**', ...facts, ''] : []),
+      `**Cells (${cells.length}):**`,
+      '',
+      ...cells.map((c) => `    ${c.id}`),
+    ].join('\n'),
+    steps: [],
+    attachments: [],
+    parameters: [{ name: 'cells', value: String(cells.length) }],
+    labels: [
+      { name: 'epic', value: first.feature },
+      { name: 'feature', value: first.scenario },
+      { name: 'parentSuite', value: 'not applicable (skipped)' },
+      { name: 'suite', value: first.scenario },
+      { name: 'tag', value: 'outcome:skipped' },
+    ],
+    links: [],
+    start: at,
+    stop: at,
+  };
 }
 
 function excerptOf(lines: readonly string[]): { text: string; lines: number; truncated: boolean } {
