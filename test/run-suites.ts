@@ -14,8 +14,14 @@ import { join } from 'node:path';
 
 const fast = process.argv.includes('--fast');
 
-/** What the fast loop leaves out, by file: each boots QEMU, runs Java, or replays a CI workflow. */
-const SLOW = new Set(['test/qemu-real.test.ts', 'test/allure-generate.test.ts', 'test/ci-examples.test.ts', 'test/e2e/allure.spec.ts']);
+/** What the fast loop leaves out, by file: each boots QEMU, generates Allure, runs a real matrix, or replays a CI workflow. */
+const SLOW = new Set([
+  'test/qemu-real.test.ts',
+  'test/allure-generate.test.ts',
+  'test/ci-examples.test.ts',
+  'test/e2e/allure.spec.ts',
+  'test/e2e/start.spec.ts',
+]);
 
 const nodeFiles = readdirSync('test')
   .filter((f) => f.endsWith('.test.ts'))

@@ -3,7 +3,9 @@ import { CATEGORIES, type Category } from '../classify.ts';
 
 /**
  * categories.json: Allure matches each failed/broken result's message against these
- * regular expressions (Java, whole message, first match wins). result.ts starts every
+ * regular expressions, first match wins: Allure 2 in Java (matches(): the whole message),
+ * Allure 3 in JavaScript (test(), flag s). `^…:[\s\S]*` means the same to both; Java's
+ * inline `(?s)` does not compile in JavaScript (Allure 3 then matches nothing). result.ts starts every
  * message of a classified cell with its category's title and a colon, so the decision is
  * made once, in classify.ts, and Allure only reads it back.
  */
@@ -13,11 +15,11 @@ export function categoriesJson(): AllureCategory[] {
   return ORDER.map((c) => ({
     name: CATEGORIES[c],
     matchedStatuses: (c === 'harness' ? ['broken', 'failed'] : ['failed', 'broken']) as AllureCategory['matchedStatuses'],
-    messageRegex: `(?s)${escapeJavaRegex(CATEGORIES[c])}:.*`,
+    messageRegex: `^${escapeRegex(CATEGORIES[c])}:[\\s\\S]*`,
   }));
 }
 
-function escapeJavaRegex(s: string): string {
+function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

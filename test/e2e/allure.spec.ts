@@ -7,9 +7,10 @@ import type { Server } from 'node:http';
 import { makeReports } from '../../reports/report.ts';
 import { serveDir } from '../../reports/serve.ts';
 import { HOSTILE, makeResults } from '../support/results-fixture.ts';
-import { KNOWN, NO_BROWSER, NO_JAVA } from './support.ts';
+import { KNOWN, NO_BROWSER } from './support.ts';
 
-test.skip(!!NO_BROWSER || !!NO_JAVA, NO_BROWSER || NO_JAVA);
+// The default Allure (3, in Node): no Java needed. --allure 2 is covered by test/allure-generate.test.ts.
+test.skip(!!NO_BROWSER, NO_BROWSER);
 test.describe.configure({ mode: 'serial' });
 
 let out: string;
@@ -41,6 +42,21 @@ function watch(page: Page) {
     void d.dismiss();
   });
   return problems;
+}
+
+/**
+ * Blocks and counts every request that leaves the report: anything not under `base` (the
+ * served folder, or the single file's own URL) and not an inline data: or blob: URL.
+ */
+async function fenceOff(page: Page, base: string): Promise<string[]> {
+  const outside: string[] = [];
+  await page.route('**/*', (route) => {
+    const u = route.request().url();
+    if (u.startsWith(base) || u.startsWith('data:') || u.startsWith('blob:')) return route.continue();
+    outside.push(u);
+    return route.abort('blockedbyclient');
+  });
+  return outside;
 }
 
 /** A node of Allure's tree by its exact name (its title also holds the counts). */
@@ -112,4 +128,35 @@ test('Allure groups cells by feature and scenario, and its search narrows the tr
   await expect(node(page, 'Linux 6.1')).toBeVisible();
   await expect(node(page, 'Linux 2.6.30')).toHaveCount(0);
   expect(problems).toEqual([]);
+});
+
+test('the Allure report and matrix.html load nothing from outside their own files', async ({ page }) => {
+  // served multi-file report: every view the tests open, with time for late scripts (analytics load async)
+  let outside = await fenceOff(page, url);
+  for (const view of ['', '#suites', '#categories', '#behaviors', '#graph', '#timeline']) {
+    await page.goto(`${url}allure-report/index.html${view}`);
+    await page.waitForLoadState('networkidle');
+  }
+  await page.goto(`${url}allure-report/index.html#suites`);
+  await openKnownCell(page);
+  await page.waitForTimeout(1000);
+  expect(outside, 'requests outside the served report').toEqual([]);
+  // the single file from disk
+  const single = pathToFileURL(join(out, 'allure-report.html')).href;
+  await page.unrouteAll();
+  outside = await fenceOff(page, single);
+  await page.goto(`${single}#suites`);
+  await openKnownCell(page);
+  await page.waitForTimeout(1000);
+  expect(outside, 'requests outside the single-file report').toEqual([]);
+  // matrix.html from disk, with a cell and a summary cell opened
+  const matrix = pathToFileURL(join(out, 'matrix.html')).href;
+  await page.unrouteAll();
+  outside = await fenceOff(page, matrix);
+  await page.goto(`${matrix}#cell=${KNOWN.id}`);
+  await expect(page.locator('#details .cell-id')).toHaveText(KNOWN.id);
+  await page.getByRole('tab', { name: 'Summary' }).click();
+  await page.locator('td.cell.sum').first().click();
+  await page.waitForTimeout(500);
+  expect(outside, 'requests outside matrix.html').toEqual([]);
 });
