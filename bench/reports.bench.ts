@@ -1,7 +1,7 @@
 /**
  * Report writers: matrix.html at ~25k cells (write time, size, time to interactive in
  * Chromium), allure-results write rate (our direct writes vs allure-js-commons'
- * FileSystemWriter, which fsyncs every file), and Allure HTML generation for ~3k results.
+ * FileSystemWriter, which fsyncs every file). Allure HTML generation: allure.bench.ts.
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +11,6 @@ import type { BenchRow } from './row.ts';
 import { writeMatrixHtml } from '../reports/matrix-html/write.ts';
 import { AllureResultsWriter } from '../reports/allure/writer.ts';
 import { allureCell } from '../reports/allure/result.ts';
-import { generateAllure, javaVersion } from '../reports/allure/generate.ts';
-import { writeAllureResultsFromFile } from '../reports/allure/sink.ts';
 import { axisLabels } from '../reports/labels.ts';
 import { makeResults, sizedOptions } from '../test/support/results-fixture.ts';
 
@@ -102,23 +100,6 @@ export default async function (): Promise<BenchRow[]> {
       unit: 'µs/cell',
       note: `same cells; ${(commonsMs / directMs).toFixed(1)}x ours (fsync per file)`,
     });
-
-    // Allure HTML generation
-    if (javaVersion()) {
-      const small = makeResults(sizedOptions(3000)).file;
-      const results = join(dir, 'gen-results');
-      await writeAllureResultsFromFile(small, results);
-      t0 = performance.now();
-      await generateAllure({ resultsDir: results, reportDir: join(dir, 'gen-report') });
-      rows.push({
-        name: `Allure generate (multi-file), ${small.cells.length} results`,
-        value: (performance.now() - t0) / 1000,
-        unit: 's',
-        note: 'allure-commandline 2, JVM start included; --single-file runs a second generation',
-      });
-    } else {
-      rows.push({ name: 'Allure generate', value: NaN, unit: 's', note: 'skipped: no Java' });
-    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

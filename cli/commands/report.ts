@@ -42,9 +42,7 @@ export async function report(argv: string[], io: Io, signalStop: () => Promise<v
     io.out(usage);
     return 0;
   }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!/^\d+$/.test(values.port ?? '0') || port > 65535)
-    throw new UsageError(`report: --port ${values.port}: expected a port number from 0 to 65535`);
+  const port = parsePort('report', values.port);
   const allure = values.allure ?? '3';
   if (allure !== '2' && allure !== '3')
     throw new UsageError(`report: --allure ${allure}: expected 3 (Allure 3, the default) or 2 (allure-commandline, Java)`);
@@ -66,6 +64,14 @@ export async function report(argv: string[], io: Io, signalStop: () => Promise<v
   if (values.serve) await serveUntilStopped(out, port, io, signalStop);
   else io.out(openHint(out));
   return 0;
+}
+
+/** --port: 0 (a free port) when not given. */
+export function parsePort(command: string, value: string | undefined): number {
+  const port = value === undefined ? 0 : Number(value);
+  if (!/^\d+$/.test(value ?? '0') || port > 65535)
+    throw new UsageError(`${command}: --port ${value}: expected a port number from 0 to 65535`);
+  return port;
 }
 
 /** What to type to open the reports: matrix.html opens from disk, the Allure report needs a server. */

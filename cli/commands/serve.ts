@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { helpOption, parseCommandArgs } from '../args.ts';
 import { processIo, UsageError, type Command, type Io } from '../command.ts';
-import { serveUntilStopped, waitForCtrlC } from './report.ts';
+import { parsePort, serveUntilStopped, waitForCtrlC } from './report.ts';
 
 const usage = `usage: pvmatrix serve [--out DIR] [--port N]
 
@@ -24,9 +24,7 @@ export async function serve(argv: string[], io: Io, signalStop: () => Promise<vo
     io.out(usage);
     return 0;
   }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!/^\d+$/.test(values.port ?? '0') || port > 65535)
-    throw new UsageError(`serve: --port ${values.port}: expected a port number from 0 to 65535`);
+  const port = parsePort('serve', values.port);
   const out = values.out ?? 'out';
   const isDir = await stat(join(out, 'allure-report')).then(
     (s) => s.isDirectory(),

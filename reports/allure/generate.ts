@@ -41,15 +41,15 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-/** The command that runs one generation, for the engine. */
-function command(engine: AllureEngine, args: string[]): [string, string[]] {
+/** The command that runs one generation, for the engine (the bench times the same command). */
+export function allureCommand(engine: AllureEngine, args: string[]): [string, string[]] {
   if (engine === 2) return [allureBin(), args];
   return [process.execPath, ['--import', 'tsx', fileURLToPath(new URL('allure3-child.ts', import.meta.url)), ...args]];
 }
 
 function runAllure(engine: AllureEngine, args: string[], log: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const [cmd, argv] = command(engine, args);
+    const [cmd, argv] = allureCommand(engine, args);
     // ALLURE_NO_ANALYTICS: Allure 2's page would otherwise load Google's gtag.js when opened
     const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ALLURE_NO_ANALYTICS: 'true' } });
     let output = '';
@@ -62,6 +62,12 @@ function runAllure(engine: AllureEngine, args: string[], log: (line: string) => 
     });
     log(`Allure ${engine}: ${[cmd, ...argv].join(' ')}`);
   });
+}
+
+/** One generation's arguments: Allure 2's CLI, or allure3-child.ts's. */
+export function generateArgs(engine: AllureEngine, results: string, output: string, history: string, single: boolean): string[] {
+  if (engine === 2) return ['generate', results, '-o', output, '--clean', ...(single ? ['--single-file'] : [])];
+  return [results, output, history, single ? '1' : '0'];
 }
 
 export interface GenerateOptions {
@@ -96,9 +102,7 @@ export async function generateAllure(o: GenerateOptions): Promise<void> {
     }
   } else if (await exists(join(o.reportDir, ALLURE3_HISTORY))) await copyFile(join(o.reportDir, ALLURE3_HISTORY), history);
   const generate = (output: string, single: boolean) =>
-    engine === 2
-      ? runAllure(2, ['generate', o.resultsDir, '-o', output, '--clean', ...(single ? ['--single-file'] : [])], log)
-      : runAllure(3, [o.resultsDir, output, single ? `${output}.history` : history, single ? '1' : '0'], log);
+    runAllure(engine, generateArgs(engine, o.resultsDir, output, single ? `${output}.history` : history, single), log);
   try {
     await generate(tmp, false);
     await swapDir(tmp, o.reportDir);

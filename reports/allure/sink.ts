@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { CellResult } from '../../contracts/result.ts';
 import type { AxisInfo, ResultSink, RunInfo } from '../../contracts/results.ts';
 import type { ResultsFile } from '../../contracts/results.ts';
+import type { AllureDetail } from './result.ts';
 import { AllureResultsWriter } from './writer.ts';
 import { temporaryName } from '../../lib/atomic-write.ts';
 
@@ -45,10 +46,10 @@ export class AllureSink implements ResultSink {
  * allure-results/ rebuilt from a results.json alone (after `merge`, or when it was deleted):
  * the transcripts are the excerpts results.json keeps; cell times are spread over the run.
  */
-export async function writeAllureResultsFromFile(file: ResultsFile, dir: string): Promise<void> {
+export async function writeAllureResultsFromFile(file: ResultsFile, dir: string, detail: AllureDetail = 'light'): Promise<void> {
   const tmp = temporaryName(dir);
   await rm(tmp, { recursive: true, force: true });
-  const writer = new AllureResultsWriter(tmp, file.axes);
+  const writer = new AllureResultsWriter(tmp, file.axes, detail);
   let t = Date.parse(file.run.started) || Date.now();
   for (const cell of file.cells) {
     const stop = t + Math.max(1, Math.round(cell.durationMs));

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ResultsFile } from '../../reports/results-file.ts';
+import type { ResultsFile } from '../../contracts/results.ts';
 import { NO_BROWSER, openMatrix } from './support.ts';
 
 test.skip(!!NO_BROWSER, NO_BROWSER);

@@ -43,3 +43,43 @@ export function onGridKey(e: KeyboardEvent): void {
     move(0, e.key === 'Home' ? 1 : -1);
   }
 }
+
+/** Makes a td a grid cell: a click focuses it, and focus selects it (so keyboard and mouse do the same). */
+export function gridCell(td: HTMLElement, onSelect: () => void): HTMLElement {
+  td.addEventListener('focus', () => {
+    focused(td);
+    onSelect();
+  });
+  td.addEventListener('click', () => td.focus());
+  return td;
+}
+
+/** Puts the table in place: head, body, sticky row headers and the keyboard grid. */
+export function showTable(
+  head: HTMLElement,
+  body: HTMLElement,
+  rows: (HTMLElement | null)[][],
+  selected: HTMLElement | null,
+  rowHeads: number,
+): void {
+  const table = document.getElementById('matrix')!;
+  const thead = document.createElement('thead');
+  thead.append(head);
+  table.replaceChildren(thead, body);
+  stickRowHeads(head, rowHeads);
+  setGrid(rows, selected);
+}
+
+// Keep the row headers in view while the Xen columns scroll sideways: one generated rule per
+// header column (its left offset is the width of the columns before it); numbers only.
+function stickRowHeads(headerRow: HTMLElement, n: number): void {
+  let css = '';
+  let left = 0;
+  for (let k = 0; k < n; k++) {
+    const w = headerRow.children[k]!.getBoundingClientRect().width;
+    css += `#matrix tr > :nth-child(${k + 1}) { position: sticky; left: ${left}px; z-index: ${k === n - 1 ? 2 : 1}; }\n`;
+    css += `#matrix thead tr > :nth-child(${k + 1}) { z-index: 3; }\n`;
+    left += w;
+  }
+  document.getElementById('sticky-heads')!.textContent = css;
+}

@@ -9,10 +9,10 @@ import { changeOf } from './baseline.ts';
 import { axisPos, cells, D, label, notAsExpected, type Cell, type Outcome } from './data.ts';
 import { $, el } from './dom.ts';
 import { inPickedView, passesAxisFilters } from './filters.ts';
-import { focused, setGrid } from './grid.ts';
+import { gridCell, showTable } from './grid.ts';
 import { SYMBOL } from './look.ts';
 import { COL_AXIS, state, viewAxes } from './state.ts';
-import { normaliseQuery, searchMatches, stickRowHeads } from './table.ts';
+import { normaliseQuery, searchMatches } from './table.ts';
 
 /** Among the images and arches of one scenario: the higher, the closer to "it works". */
 const BEST: Record<Outcome, number> = { works: 3, broken: 2, unsupported: 1, skipped: 0 };
@@ -157,20 +157,14 @@ export function renderSummary(onSelect: (kernel: number, xen: number) => void): 
         td.classList.add('selected');
         selectedEl = td;
       }
-      td.addEventListener('focus', () => {
-        focused(td);
-        onSelect(k, x);
-      });
-      td.addEventListener('click', () => td.focus());
+      gridCell(td, () => onSelect(k, x));
       tr.append(td);
       row.push(td);
     }
     grid.push(row);
     tbody.append(tr);
   }
-  $('matrix').replaceChildren(el('thead', null, [hr]), tbody);
-  stickRowHeads(hr, 1);
-  setGrid(grid, selectedEl);
+  showTable(hr, tbody, grid, selectedEl, 1);
   $('scenario-key').replaceChildren(
     el('span', { text: 'In each cell, left to right: ' }),
     ...scenarios.flatMap((s, i) => [i ? ' \u00b7 ' : '', el('b', { text: D.scenarios[s]! })]),

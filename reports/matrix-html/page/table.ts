@@ -2,9 +2,9 @@
 // kernel x format (+ compression) x arch as rows.
 import { changeOf } from './baseline.ts';
 import { axisPos, cells, D, label, NA, valueId, type Cell } from './data.ts';
-import { $, el } from './dom.ts';
+import { el } from './dom.ts';
 import { inPickedView, passesFilters } from './filters.ts';
-import { focused, setGrid } from './grid.ts';
+import { gridCell, showTable } from './grid.ts';
 import { CHANGE_SYMBOL, CHANGE_TEXT, SYMBOL, type PageChange } from './look.ts';
 import { COL_AXIS, ROW_AXES, state, viewAxes } from './state.ts';
 
@@ -86,20 +86,14 @@ export function renderTable(onSelect: (i: number) => void): number {
       }
       const td = cellElement(c, changeOf(c.index));
       if (c.index === state.selected) selectedEl = td;
-      td.addEventListener('focus', () => {
-        focused(td);
-        onSelect(c.index);
-      });
-      td.addEventListener('click', () => td.focus());
+      gridCell(td, () => onSelect(c.index));
       tr.append(td);
       row.push(td);
     }
     grid.push(row);
     tbody.append(tr);
   });
-  $('matrix').replaceChildren(el('thead', null, [hr]), tbody);
-  stickRowHeads(hr, rowAis.length);
-  setGrid(grid, selectedEl);
+  showTable(hr, tbody, grid, selectedEl, rowAis.length);
   return visible.length;
 }
 
@@ -130,18 +124,4 @@ export function describe(c: Cell, ch: PageChange | null): string {
   if (c.status === 'failed') s += ` (expected ${c.expected})`;
   if (ch && ch !== 'unchanged') s += `, ${CHANGE_TEXT[ch]} against the baseline`;
   return s;
-}
-
-// Keep the row headers in view while the Xen columns scroll sideways: one generated rule per
-// header column (its left offset is the width of the columns before it); numbers only.
-export function stickRowHeads(headerRow: HTMLElement, n: number): void {
-  let css = '';
-  let left = 0;
-  for (let k = 0; k < n; k++) {
-    const w = headerRow.children[k]!.getBoundingClientRect().width;
-    css += `#matrix tr > :nth-child(${k + 1}) { position: sticky; left: ${left}px; z-index: ${k === n - 1 ? 2 : 1}; }\n`;
-    css += `#matrix thead tr > :nth-child(${k + 1}) { z-index: 3; }\n`;
-    left += w;
-  }
-  $('sticky-heads').textContent = css;
 }
