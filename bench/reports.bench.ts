@@ -51,7 +51,11 @@ export default async function (): Promise<BenchRow[]> {
           await page.goto(pathToFileURL(html).href);
           await page.waitForSelector('body[data-ready="true"]');
           tti.push(performance.now() - t0);
+          // the landing view is the summary; then the scenario view, another scenario, one cell
+          await page.locator('td.cell.sum').first().click();
+          await page.waitForSelector('#answer');
           const t1 = performance.now();
+          await page.click('#tab-scenario');
           await page.selectOption('#sel-scenario', { index: 1 });
           await page.locator('td.cell').first().click();
           await page.waitForSelector('#details .cell-id');
@@ -62,9 +66,9 @@ export default async function (): Promise<BenchRow[]> {
           name: `matrix.html time to interactive, ${n} cells`,
           value: median(tti),
           unit: 'ms',
-          note: 'Chromium, goto to table ready, median of 3',
+          note: 'Chromium, goto to the summary ready, median of 3',
         });
-        rows.push({ name: 'matrix.html switch scenario + open a cell', value: median(click), unit: 'ms', note: 'median of 3' });
+        rows.push({ name: 'matrix.html summary to scenario view, switch scenario, open a cell', value: median(click), unit: 'ms', note: 'median of 3' });
       } finally {
         await browser.close();
       }

@@ -44,7 +44,8 @@ async function exists(p: string): Promise<boolean> {
 /** The command that runs one generation, for the engine (the bench times the same command). */
 export function allureCommand(engine: AllureEngine, args: string[]): [string, string[]] {
   if (engine === 2) return [allureBin(), args];
-  return [process.execPath, ['--import', 'tsx', fileURLToPath(new URL('allure3-child.ts', import.meta.url)), ...args]];
+  // tsx by its own URL: `--import tsx` would resolve it from the working directory, a user's project
+  return [process.execPath, ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('allure3-child.ts', import.meta.url)), ...args]];
 }
 
 function runAllure(engine: AllureEngine, args: string[], log: (line: string) => void): Promise<void> {
