@@ -13,7 +13,6 @@ import { temporaryName } from '../../lib/atomic-write.ts';
  * (bench/allure.bench.ts; figures in the README).
  */
 export type AllureEngine = 2 | 3;
-export const ALLURE_ENGINES: readonly AllureEngine[] = [3, 2];
 /** Where Allure 3 keeps the history it carries from one report to the next (trends, per-cell history). */
 export const ALLURE3_HISTORY = 'history.jsonl';
 

@@ -9,7 +9,7 @@ const dataEl = document.getElementById('pvm-data');
 export const D = JSON.parse(dataEl?.textContent ?? '{}') as MatrixData;
 performance.mark('pvm-parsed');
 
-export const OUT = D.outcomes;
+const OUT = D.outcomes;
 export const NA = D.axes.length;
 const S = D.s;
 const L = D.l;
@@ -84,11 +84,6 @@ export const axisPos: Record<string, number> = {};
 D.axes.forEach((a, i) => {
   axisPos[a.name] = i;
 });
-/** The value index of a cell on the named axis, -1 when it has none (or the matrix has no such axis). */
-export const get = (cell: Cell, axis: string): number => {
-  const ai = axisPos[axis];
-  return ai === undefined ? -1 : cell.v[ai]!;
-};
 export const label = (ai: number, vi: number): string => (vi < 0 ? '' : D.axes[ai]!.values[vi]!.label);
 export const valueId = (ai: number, vi: number): string => (vi < 0 ? '' : D.axes[ai]!.values[vi]!.id);
 export const strings = (list: number): string[] => (list < 0 ? [] : L[list]!.map((si) => S[si]!));

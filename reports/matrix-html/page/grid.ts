@@ -4,14 +4,14 @@ let grid: (HTMLElement | null)[][] = [];
 let pos: [number, number] = [0, 0];
 
 /** The grid just rendered; `selected` gets the tab stop (else the first cell). */
-export function setGrid(rows: (HTMLElement | null)[][], selected: HTMLElement | null): void {
+function setGrid(rows: (HTMLElement | null)[][], selected: HTMLElement | null): void {
   grid = rows;
   const first = selected ?? rows.flat().find((x) => x) ?? null;
   if (first) first.tabIndex = 0;
 }
 
 /** Called when a grid cell takes focus: it becomes the tab stop. */
-export function focused(td: HTMLElement): void {
+function focused(td: HTMLElement): void {
   for (const [r, row] of grid.entries()) {
     const c = row.indexOf(td);
     if (c >= 0) pos = [r, c];

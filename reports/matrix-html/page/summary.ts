@@ -39,7 +39,7 @@ const kAi = axisPos.kernel!;
 const xAi = axisPos[COL_AXIS]!;
 
 /** The scenarios of the role shown, in matrix order. */
-export function scenariosOfView(): number[] {
+function scenariosOfView(): number[] {
   const seen = new Set<number>();
   for (const c of cells) if (c.v[kAi]! >= 0 && c.v[xAi]! >= 0 && inPickedView(c, viewAxes, state.pick)) seen.add(c.scenario);
   // boot first: whether it boots at all comes before the features

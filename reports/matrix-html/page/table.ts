@@ -117,7 +117,7 @@ function cellElement(c: Cell, ch: PageChange | null): HTMLElement {
   return td;
 }
 
-export function describe(c: Cell, ch: PageChange | null): string {
+function describe(c: Cell, ch: PageChange | null): string {
   const parts: string[] = [];
   for (let ai = 0; ai < NA; ai++) if (c.v[ai]! >= 0) parts.push(`${D.axes[ai]!.name} ${label(ai, c.v[ai]!)}`);
   let s = `${parts.join(', ')}, ${D.scenarios[c.scenario]}: ${c.outcome}`;
