@@ -68,7 +68,12 @@ export default async function (): Promise<BenchRow[]> {
           unit: 'ms',
           note: 'Chromium, goto to the summary ready, median of 3',
         });
-        rows.push({ name: 'matrix.html summary to scenario view, switch scenario, open a cell', value: median(click), unit: 'ms', note: 'median of 3' });
+        rows.push({
+          name: 'matrix.html summary to scenario view, switch scenario, open a cell',
+          value: median(click),
+          unit: 'ms',
+          note: 'median of 3',
+        });
       } finally {
         await browser.close();
       }
