@@ -36,7 +36,7 @@ export function createEmulatorBackend(): Backend {
       }
       for (const cell of cells) {
         if (ctx.signal.aborted) return;
-        yield { id: cell.id, result: emulator.run(cell) };
+        yield { id: cell.id, result: emulator.run(cell, { timeoutMs: ctx.timeoutMs }) };
       }
     },
   };

@@ -1,13 +1,12 @@
+import { DURATION_FORMS, MAX_TIMER_MS, MAX_TIMER_TEXT, parseDuration as durationMs } from '../lib/units.ts';
 import { UsageError } from './command.ts';
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, '': 1000, m: 60_000, min: 60_000, h: 3_600_000 };
-
-/** `--timeout 90`, `90s`, `500ms`, `5m`, `2h` -> milliseconds (a bare number is seconds). */
+/** `--timeout 90`, `90s`, `500ms`, `5m`, `2h` -> milliseconds (lib/units.ts: a bare number is seconds). */
 export function parseDuration(option: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h|)$/.exec(text.trim());
-  const ms = m ? Number(m[1]) * UNITS[m[2]!]! : NaN;
-  if (!m || !(ms > 0))
-    throw new UsageError(`--${option} ${text}: expected a duration above zero: seconds (90), or with a unit: 500ms, 90s, 5m, 2h`);
+  const ms = durationMs(text);
+  if (ms === undefined || !(ms > 0)) throw new UsageError(`--${option} ${text}: expected a duration above zero: ${DURATION_FORMS}`);
+  if (ms > MAX_TIMER_MS)
+    throw new UsageError(`--${option} ${text}: longer than a timer can hold: at most ${MAX_TIMER_TEXT}; leave the option out for no limit`);
   return ms;
 }

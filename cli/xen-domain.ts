@@ -3,7 +3,8 @@ import { knowledge } from '../emulator/knowledge/index.ts';
 import { CLOSED_AXES } from '../domain/axes.ts';
 import { z } from 'zod';
 import { KernelProfile, XenProfile } from '../domain/profiles.ts';
-import { StepSchema, normaliseStep } from '../domain/steps.ts';
+import { StepSchema } from '../domain/steps/schema.ts';
+import { normaliseStep, stepsOf, unstoredNames } from '../domain/steps/normalise.ts';
 
 const RELEASE_LIKE = /^\d+(\.\d+)+$/;
 
@@ -30,7 +31,8 @@ export const xenDomain: Domain = {
     return undefined;
   },
   stepSchema: StepSchema,
-  normaliseStep: (step) => normaliseStep(StepSchema.parse(step)),
+  normaliseStep,
+  checkSteps: (steps) => unstoredNames(stepsOf({ steps })),
   versionOf(_axis, value, profile) {
     const p = profile as { version?: unknown; preset?: unknown } | undefined;
     if (typeof p?.version === 'string') return p.version;

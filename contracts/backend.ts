@@ -4,6 +4,11 @@ import type { BackendResult } from './result.ts';
 export interface RunContext {
   /** Aborted on timeout or Ctrl-C: the backend must stop its work (kill processes) promptly. */
   signal: AbortSignal;
+  /**
+   * The time this call is allowed (--timeout), when there is a limit. The signal fires when it
+   * is up; a backend that runs in virtual time (the emulator) bounds its clock by it instead.
+   */
+  timeoutMs?: number;
   /** Progress lines for verbose output (optional). */
   log?: (line: string) => void;
 }

@@ -18,6 +18,8 @@ export interface Domain {
   stepSchema: z.ZodType;
   /** The normalised form of a valid step, as backends receive it. */
   normaliseStep(step: unknown): unknown;
+  /** Mistakes that span a scenario's normalised steps (a name used before a step stores it): each at its step. */
+  checkSteps?(steps: readonly unknown[]): { index: number; message: string }[];
   /** The version a value stands for, compared by range rules; undefined when it has none. */
   versionOf(axis: string, value: string, profile: unknown): string | undefined;
   /** The name reports show for a value (a profile's `name`, or what it extends); undefined: the id. */

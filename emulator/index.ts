@@ -2,13 +2,12 @@ import type { Cell } from '../contracts/cell.ts';
 import type { BackendResult } from '../contracts/result.ts';
 import type { KernelProfile } from '../domain/profiles.ts';
 import type { Arch, Compression, Format } from '../domain/axes.ts';
-import type { Step } from '../domain/steps.ts';
+import { stepsOf } from '../domain/steps/normalise.ts';
 import { KernelProfile as KernelProfileSchema, XenProfile as XenProfileSchema } from '../domain/profiles.ts';
-import { interpret } from './scenario/interpreter.ts';
+import { interpret, type InterpretOptions } from './scenario/interpreter.ts';
 import { kernelModelOf, xenBuildOf } from './profiles.ts';
 import type { KernelModel } from './kernel/model.ts';
 import type { XenBuild } from './xen/build.ts';
-import type { Fact } from './knowledge/index.ts';
 
 /**
  * The embedded emulator: Xen, its toolstack, xenstore and pv-ops Linux, modelled step by
@@ -66,8 +65,8 @@ export class Emulator {
     return k instanceof Error ? undefined : k;
   }
 
-  /** Runs one prepared cell; `decided` (optional) receives the fact of every decision it took. */
-  run(cell: Cell, decided?: Fact[]): BackendResult {
+  /** Runs one prepared cell; `opts.decided` (optional) receives the fact of every decision it took. */
+  run(cell: Cell, opts: InterpretOptions = {}): BackendResult {
     const started = performance.now();
     const a = cell.axes;
     const xp = cell.profiles.xen;
@@ -88,9 +87,9 @@ export class Emulator {
         arch: (a.arch ?? 'x86_64') as Arch,
         role: (a.role ?? 'domU') as 'dom0' | 'domU',
       },
-      cell.steps as readonly Step[],
+      stepsOf(cell),
       a,
-      decided,
+      opts,
     );
     result.durationMs = performance.now() - started;
     return result;

@@ -11,7 +11,11 @@ import { knowledge } from './knowledge/index.ts';
 import { KernelModel } from './kernel/model.ts';
 import { XenBuild } from './xen/build.ts';
 
-/** The newest file matching a simple glob (`*` and `?` in the last path component only). */
+/**
+ * The newest file matching a simple glob (`*` and `?` in the last path component only), in
+ * version order (`vmlinuz-6.1.10` after `vmlinuz-6.1.9`): every backend resolves a profile's
+ * image with this one rule, so that they compare the same file.
+ */
 export function resolveGlob(pattern: string): string | undefined {
   if (!/[*?]/.test(pattern)) return existsSync(pattern) ? pattern : undefined;
   const dir = dirname(pattern);

@@ -8,14 +8,23 @@ export class Timers {
     this.queue.sort((a, b) => a.at - b.at);
   }
 
-  advance(ms: number): void {
-    const end = this.now + ms;
+  /** Fire everything due up to `end`, in order; the clock then reads `end`. */
+  advanceTo(end: number): void {
     while (this.queue.length && this.queue[0]!.at <= end) {
       const t = this.queue.shift()!;
       this.now = t.at;
       t.fn();
     }
-    this.now = end;
+    this.now = Math.max(this.now, end);
+  }
+
+  advance(ms: number): void {
+    this.advanceTo(this.now + ms);
+  }
+
+  /** When the next timer fires; undefined when none is pending (nothing will change by itself). */
+  get nextAt(): number | undefined {
+    return this.queue[0]?.at;
   }
 
   get idle(): boolean {

@@ -56,7 +56,24 @@ test('the cross product in axis order, with readable ids; a conditional axis onl
   assert.deepEqual(fedora.cell.profiles.xen, { preset: 'fedora11-3.3.1', version: '3.3.1' });
   assert.deepEqual(fedora.cell.profiles.kernel, { version: '2.6.18', tree: 'mainline' });
   assert.equal(fedora.cell.profiles.role, undefined);
-  assert.deepEqual(fedora.cell.steps, [{ action: 'boot', args: {}, expect: undefined, on: 'guest', title: undefined, as: undefined }]);
+  assert.deepEqual(fedora.cell.steps, [
+    {
+      action: 'boot',
+      args: {
+        native: false,
+        cmdline: undefined,
+        xen: undefined,
+        memoryKiB: undefined,
+        maxmemKiB: undefined,
+        vcpus: undefined,
+        maxvcpus: undefined,
+      },
+      expect: undefined,
+      on: 'guest',
+      title: 'boot',
+      as: undefined,
+    },
+  ]);
   // Without rules, every cell is expected to work.
   assert.ok(list.every((p) => p.expected === 'works' && p.expectedFrom === 'default' && !p.excluded));
 });

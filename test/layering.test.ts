@@ -17,7 +17,7 @@ const RUNNER = ['runner/load', 'runner/expand', 'runner/results', 'runner/schedu
 const FLOORS: Record<string, string[]>[] = [
   { lib: [] },
   { contracts: ['lib'] },
-  { domain: ['contracts'], 'runner/load': BASE, reports: BASE },
+  { domain: BASE, 'runner/load': BASE, reports: BASE },
   { emulator: [...BASE, 'domain'], 'runner/expand': [...BASE, 'runner/load'] },
   { 'runner/results': [...BASE, 'runner/load', 'runner/expand'] },
   { 'runner/schedule': [...BASE, 'runner/load', 'runner/expand', 'runner/results'] },

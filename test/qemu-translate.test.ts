@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { xenDomain } from '../cli/xen-domain.ts';
-import type { Step } from '../domain/steps.ts';
+import type { Step } from '../domain/steps/schema.ts';
 import { parseMarker, type Marker } from '../backends/qemu/markers.ts';
 import { shellWord, stepSide, translate, type ScenarioPlan } from '../backends/qemu/translate.ts';
 import { planBoots } from '../backends/qemu/boots.ts';

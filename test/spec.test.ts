@@ -67,7 +67,22 @@ test('a valid matrix loads: axes in order, profiles resolved, labels and version
     [['boot', 'boot']],
   );
   assert.deepEqual(spec.scenarios[0]!.steps, [
-    { action: 'boot', args: {}, expect: undefined, on: 'guest', title: undefined, as: undefined },
+    {
+      action: 'boot',
+      args: {
+        native: false,
+        cmdline: undefined,
+        xen: undefined,
+        memoryKiB: undefined,
+        maxmemKiB: undefined,
+        vcpus: undefined,
+        maxvcpus: undefined,
+      },
+      expect: undefined,
+      on: 'guest',
+      title: 'boot',
+      as: undefined,
+    },
   ]);
 });
 
@@ -154,7 +169,7 @@ test('profiles and steps are validated by the domain, with paths into the file',
   assert.deepEqual(errors, [
     'matrix.yaml:6:29: unknown key "debgu" (did you mean "debug"?); allowed: version, preset, name, debug, backports, build, toolstack, cmdline, dom0, dom0Image, image, config, source',
     'matrix.yaml:6:53: "xm" is not allowed here (did you mean "xl"?); allowed: xend, xl',
-    'scenarios/balloon.yaml:3:21: expected a size such as 96M or 131072K, got "lots"',
+    'scenarios/balloon.yaml:3:21: not a size: "lots"; a size is MiB (512), or with a unit: 131072K, 96M, 1G (B for bytes), in whole KiB',
     'scenarios/balloon.yaml:4:5: unknown key "set-memroy" (did you mean "set-memory"?); allowed: boot, set-memory, set-vcpus, attach-device, detach-device, load-module, unload-module, read, write, mount, xen-console, guest-console, sleep, expect, on, title, as',
   ]);
 });
@@ -325,11 +340,11 @@ test('anchors and merge keys work in profiles; an error inside a merged profile 
 test('"write it in quotes" only when quotes would fix it; missing keys are named', () => {
   const errors = errorsOf({
     'matrix.yaml': 'axes:\n  role: [dom0]\nexclude:\n  - when: { role: dom0 }\n',
-    'scenarios/a.yaml': 'id: a\nsteps:\n  - read: /proc/xen/balloon\n    expect: { equals: 1, within: 5 }\n',
+    'scenarios/a.yaml': 'id: a\nsteps:\n  - write: { path: 5, value: 1 }\n',
   });
   assert.deepEqual(errors, [
     'matrix.yaml:4:5: missing key "reason" (a string)',
-    'scenarios/a.yaml:4:34: expected a duration such as 500ms, 5s or 1m, got the number 5',
+    'scenarios/a.yaml:3:20: expected an absolute path, got the number 5',
   ]);
 });
 

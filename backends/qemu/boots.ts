@@ -1,6 +1,5 @@
-import type { Step } from '../../domain/steps.ts';
+import { type Step, type StepOf, isAction } from '../../domain/steps/schema.ts';
 import type { RealCell } from './cells.ts';
-import { sizeMiB } from './units.ts';
 
 /**
  * How a group's cells become boots. role dom0: the kernel under test *is* dom0, so cells
@@ -20,16 +19,10 @@ export interface BootPlan {
   memMiB: number;
 }
 
-interface BootArgs {
-  cmdline?: string;
-  xen?: string;
-  memory?: string | number;
-  maxmem?: string | number;
-  vcpus?: number;
-  maxvcpus?: number;
-}
+const bootArgs = (steps: readonly Step[]): Partial<StepOf<'boot'>['args']> => steps.find(isAction('boot'))?.args ?? {};
 
-const bootArgs = (steps: Step[]) => (steps.find((s) => s.action === 'boot')?.args ?? {}) as BootArgs;
+/** KiB -> whole MiB, rounded up: what Xen's dom0_mem and xl's `memory =` take here. */
+export const mib = (kib: number) => Math.ceil(kib / 1024);
 
 // serial_tx_buffer: Xen drops console output when its 16 KiB serial buffer overflows, and the
 // emulated UART drains slowly: a 20 KB step value (dmesg, a domU console) lost its tail.
@@ -67,8 +60,8 @@ export function planBoots(cells: readonly RealCell[]): BootPlan[] {
     let xen = [XEN_BASE, rc.xenCmdline, b.xen].filter(Boolean).join(' ');
     let dom0 = DOM0_BASE;
     if (role === 'dom0') {
-      const mem = b.memory !== undefined ? `${sizeMiB(b.memory)}M` : '512M';
-      const max = b.maxmem !== undefined ? `,max:${sizeMiB(b.maxmem)}M` : '';
+      const mem = b.memoryKiB !== undefined ? `${mib(b.memoryKiB)}M` : '512M';
+      const max = b.maxmemKiB !== undefined ? `,max:${mib(b.maxmemKiB)}M` : '';
       if (!/dom0_mem=/.test(xen)) xen += ` dom0_mem=${mem}${max}`;
       // QEMU gives 2 CPUs, and dom0 gets one vCPU per CPU: 2 needs no option.
       const vcpus = b.maxvcpus ?? b.vcpus;

@@ -1,8 +1,9 @@
-import { closeSync, existsSync, openSync, readSync, readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import type { Step } from '../../domain/steps.ts';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { type Step, isAction } from '../../domain/steps/schema.ts';
+import { stepsOf } from '../../domain/steps/normalise.ts';
 import type { Cell } from '../../contracts/cell.ts';
 import { knowledge } from '../../emulator/knowledge/index.ts';
+import { resolveGlob } from '../../emulator/profiles.ts';
 
 /** What the real backend reads from a cell: the profiles' real files, the role, the steps. */
 export interface RealCell {
@@ -15,33 +16,15 @@ export interface RealCell {
   kernelCmdline?: string;
   role: string;
   format: string;
-  steps: Step[];
+  steps: readonly Step[];
   /** The scenario boots the kernel on bare hardware (`boot: { native: true }`): no Xen at all. */
   native: boolean;
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
-/** Glob in the last path segment only (`/boot/vmlinuz-6.1.*-amd64`): the highest match wins. */
-export function resolveImage(pattern: string | undefined): string | undefined {
-  if (!pattern) return undefined;
-  if (!/[*?]/.test(pattern)) return existsSync(pattern) ? pattern : undefined;
-  const dir = dirname(pattern);
-  if (/[*?]/.test(dir) || !existsSync(dir)) return undefined;
-  const re = new RegExp(
-    '^' +
-      basename(pattern)
-        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*/g, '.*')
-        .replace(/\?/g, '.') +
-      '$',
-  );
-  const hit = readdirSync(dir)
-    .filter((n) => re.test(n))
-    .sort()
-    .at(-1);
-  return hit ? join(dir, hit) : undefined;
-}
+/** A profile's image: the emulator's rule (the newest match of a glob, in version order), so both backends run one file. */
+export const resolveImage = (pattern: string | undefined): string | undefined => (pattern ? resolveGlob(pattern) : undefined);
 
 /** A Xen profile with its preset's fields underneath (`preset: debian12-4.17` names the real image). */
 export function xenProfileOf(cell: Cell): Record<string, unknown> {
@@ -62,8 +45,10 @@ export function readCell(cell: Cell): RealCell {
     kernelCmdline: str(kernel.cmdline),
     role: cell.axes.role ?? 'dom0',
     format: cell.axes.format ?? 'vmlinux',
-    steps: cell.steps as Step[],
-    native: (cell.steps as Step[]).some((s) => s.action === 'boot' && (s.args as { native?: boolean } | null)?.native === true),
+    steps: stepsOf(cell),
+    native: stepsOf(cell)
+      .filter(isAction('boot'))
+      .some((s) => s.args.native),
   };
 }
 

@@ -16,6 +16,10 @@ import { scenarioResult } from './results.ts';
 import { sniffKernel } from './sniff.ts';
 import { ensureToolstackCached } from './setup.ts';
 import { translate, type ScenarioPlan } from './translate.ts';
+import { normaliseStep } from '../../domain/steps/normalise.ts';
+
+/** A domU scenario without a boot step boots its domU first. */
+const IMPLICIT_BOOT = normaliseStep({ boot: null, title: 'boot (implicit)' });
 
 /** Debian's kernel serves as dom0 for domU cells (realboot.md: the fast uncompressed vmlinux). */
 export const HOST_DOM0_KERNEL = '/boot/vmlinuz-*-amd64';
@@ -151,10 +155,7 @@ async function prepareBoot(boot: BootPlan) {
   const plans: ScenarioPlan[] = boot.cells.map((rc, index) => ({
     index,
     role: boot.role,
-    steps:
-      boot.role === 'domU' && rc.steps[0]?.action !== 'boot'
-        ? [{ action: 'boot', args: null, on: 'guest', title: 'boot (implicit)' }, ...rc.steps]
-        : rc.steps,
+    steps: boot.role === 'domU' && rc.steps[0]?.action !== 'boot' ? [IMPLICIT_BOOT, ...rc.steps] : rc.steps,
     axes: rc.cell.axes,
     domu: boot.role === 'domU' ? { kernel: `/boot/k-${rc.format}`, cmdline: rc.kernelCmdline ?? '' } : undefined,
   }));

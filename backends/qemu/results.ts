@@ -1,21 +1,11 @@
-import type { Step } from '../../domain/steps.ts';
+import type { Step } from '../../domain/steps/schema.ts';
+import { check } from '../../domain/steps/check.ts';
+import { SubstitutionError, substituteStep } from '../../domain/steps/substitute.ts';
 import type { BackendResult, StepResult } from '../../contracts/result.ts';
-import { checkValue, reasonLine } from './expect.ts';
+import { reasonLine } from './reason-line.ts';
 import { isRefusal, type StepStatus } from './markers.ts';
 import type { BootRun } from './qemu.ts';
-import type { ScenarioPlan } from './translate.ts';
-
-export function stepTitle(step: Step): string {
-  if (step.title) return step.title;
-  const a = step.args;
-  if (a === null || a === undefined) return step.action;
-  if (typeof a === 'string' || typeof a === 'number') return `${step.action} ${a}`;
-  const o = a as Record<string, unknown>;
-  if (step.action === 'read' || step.action === 'write') return `${step.action} ${o.path}${o.value !== undefined ? ` = ${o.value}` : ''}`;
-  return `${step.action} ${Object.entries(o)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ')}`.trim();
-}
+import { refusalMode, type ScenarioPlan } from './translate.ts';
 
 /** The transcript people read: every console line but the agent's base64 data lines. */
 export function transcriptOf(boot: BootRun): string[] {
@@ -91,10 +81,34 @@ export function scenarioResult(plan: ScenarioPlan, boot: BootRun, source: string
   const vars: Record<string, string> = {};
   const steps: StepResult[] = [];
   let verdict: Pick<BackendResult, 'outcome' | 'reason' | 'facts'> = { outcome: 'works', facts: [] };
-  plan.steps.forEach((step, k) => {
-    const title = stepTitle(step);
+  plan.steps.forEach((written, k) => {
     const st = status.get(k);
     const decided = verdict.outcome !== 'works';
+    const skip = (): void => {
+      steps.push({
+        action: written.action,
+        title: written.title,
+        status: 'skipped',
+        detail: 'not run: an earlier step decided the cell',
+        durationMs: 0,
+      });
+    };
+    // The same substitution as the emulator's: a reference to nothing breaks the cell here,
+    // whatever the shell made of it.
+    let step: Step;
+    try {
+      step = substituteStep(written, { vars, axes: plan.axes });
+    } catch (e) {
+      if (!(e instanceof SubstitutionError)) throw e;
+      if (decided) {
+        skip();
+        return;
+      }
+      verdict = { outcome: 'broken', reason: `${written.title}: ${e.message}`, facts: [] };
+      steps.push({ action: written.action, title: written.title, status: 'broken', detail: e.message, durationMs: st?.ms ?? 0 });
+      return;
+    }
+    const title = step.title;
     const raw = Buffer.from((data.get(k) ?? []).join(''), 'base64');
     if (st?.bytes !== undefined && raw.length !== st.bytes && !decided) {
       const why = `the console lost part of the value (${raw.length} of ${st.bytes} bytes arrived)`;
@@ -102,11 +116,11 @@ export function scenarioResult(plan: ScenarioPlan, boot: BootRun, source: string
       steps.push({ action: step.action, title, status: 'broken', detail: why, durationMs: st.ms });
       return;
     }
-    let value = raw.toString('utf8');
-    if (step.action === 'xen-console' && st) value = xenConsole(value, boot, stepEnd.get(k) ?? 0, plan.role);
+    let text = raw.toString('utf8');
+    if (step.action === 'xen-console' && st) text = xenConsole(text, boot, stepEnd.get(k) ?? 0, plan.role);
     if (!st) {
       if (decided) {
-        steps.push({ action: step.action, title, status: 'skipped', detail: 'not run: an earlier step decided the cell', durationMs: 0 });
+        skip();
         return;
       }
       const why = boot.failure ? `${boot.failure.kind}: ${boot.failure.detail}` : 'the agent stopped without reporting it';
@@ -114,18 +128,31 @@ export function scenarioResult(plan: ScenarioPlan, boot: BootRun, source: string
       steps.push({ action: step.action, title, status: 'broken', detail: why, durationMs: 0 });
       return;
     }
-    if (step.as) vars[step.as] = value.trim();
+    // An existence check reads `exists` or `absent` (pvm_exists): the value, or nothing.
+    const value = step.action === 'read' && step.expect?.exists !== undefined ? (text.trim() === 'absent' ? undefined : '') : text;
+    const mode = refusalMode(step);
     let stepStatus: StepResult['status'];
-    let detail = value.trim().slice(0, 2000);
-    if (step.expect?.mayRefuse && (st.status === 'ok' || st.status === 'fail')) {
+    let detail = text.trim().slice(0, 2000);
+    const fail = (why: string, facts: BackendResult['facts'] = [{ text: why, source, verified: true }]): 'failed' => {
+      if (!decided) verdict = { outcome: 'unsupported', reason: `${title}: ${why}`, facts };
+      return 'failed';
+    };
+    if (mode === 2 && (st.status === 'ok' || st.status === 'fail')) {
       // Either answer passes and there is no value to check; a refusal keeps its reason line.
       stepStatus = 'passed';
-      if (st.status === 'fail') detail = `refused: ${reasonLine(value)}`;
-    } else if (st.status === 'ok') {
-      const differs = step.expect?.refused ? undefined : checkValue(value, step.expect, vars, plan.axes);
-      stepStatus = differs ? 'failed' : 'passed';
-      if (differs) {
-        detail = differs;
+      if (st.status === 'fail') detail = `refused: ${reasonLine(text)}`;
+    } else if (mode === 1 && (st.status === 'ok' || st.status === 'mismatch')) {
+      // The agent's status says whether the action was refused; there is no value to check.
+      if (st.status === 'ok') {
+        stepStatus = 'passed';
+        detail = `refused as expected: ${reasonLine(text)}`;
+      } else stepStatus = fail('expected the platform to refuse, and it accepted');
+    } else if (st.status === 'ok' || st.status === 'mismatch') {
+      // The host decides on the value, whatever the agent's own test (which only stopped its polling) said.
+      const problem = step.expect ? check(step.expect, value) : undefined;
+      if (problem === undefined) stepStatus = 'passed';
+      else {
+        detail = problem;
         // What Xen said of itself is the context for a console that stayed silent (debug=n).
         const banner =
           step.action === 'xen-console'
@@ -134,26 +161,17 @@ export function scenarioResult(plan: ScenarioPlan, boot: BootRun, source: string
         const context = banner
           ? `; the hypervisor says: ${[/Xen version \S+/.exec(banner)?.[0], /debug=[yn]/.exec(banner)?.[0]].filter(Boolean).join(' ')}`
           : '';
-        const facts = [
-          { text: `${title}: ${differs}`, source, verified: true },
+        stepStatus = fail(`${problem}${context}`, [
+          { text: `${title}: ${problem}`, source, verified: true },
           ...(banner ? [{ text: banner, source, verified: true }] : []),
-        ];
-        if (!decided) verdict = { outcome: 'unsupported', reason: `${title}: ${differs}${context}`, facts };
+        ]);
       }
-    } else if (st.status === 'fail' || st.status === 'mismatch') {
-      stepStatus = 'failed';
-      const why =
-        st.status === 'fail'
-          ? reasonLine(value)
-          : step.expect?.refused
-            ? 'expected the platform to refuse, and it accepted'
-            : (checkValue(value, step.expect, vars, plan.axes) ??
-              `the expectation did not hold (value ${JSON.stringify(value.trim().slice(0, 120))})`);
-      if (!decided) verdict = { outcome: 'unsupported', reason: `${title}: ${why}`, facts: [{ text: why, source, verified: true }] };
-    } else {
+    } else if (st.status === 'fail') stepStatus = fail(reasonLine(text));
+    else {
       stepStatus = 'broken';
-      if (!decided) verdict = { outcome: 'broken', reason: `${title}: ${st.status}: ${reasonLine(value)}`, facts: [] };
+      if (!decided) verdict = { outcome: 'broken', reason: `${title}: ${st.status}: ${reasonLine(text)}`, facts: [] };
     }
+    if (stepStatus === 'passed' && step.as && value !== undefined) vars[step.as] = value.trim();
     steps.push({ action: step.action, title, status: stepStatus, detail: detail || undefined, durationMs: st.ms });
   });
   if (verdict.outcome === 'works' && end === undefined) {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { Expect, Step } from '../../domain/steps.ts';
-import { durationMs, sizeKiB, sizeMiB } from './units.ts';
+import { type Expect, type Step, isAction } from '../../domain/steps/schema.ts';
+import { parts } from '../../domain/steps/references.ts';
+import { SubstitutionError, resolve } from '../../domain/steps/substitute.ts';
+import { mib } from './boots.ts';
 
 /**
  * Normalised scenario steps -> the agent's shell. One dom0 /init runs the scenarios of a
@@ -11,7 +13,7 @@ export interface ScenarioPlan {
   /** Index within the boot: the S of every marker. */
   index: number;
   role: 'dom0' | 'domU';
-  steps: Step[];
+  steps: readonly Step[];
   /** Values of the cell's axes, for `${axes.NAME}`. */
   axes: Record<string, string>;
   /** role domU: the kernel file inside dom0 (`/boot/k-vmlinux.gz`) and its extra command line. */
@@ -34,20 +36,35 @@ const agentFile = (name: string) => readFileSync(new URL(`./agent/${name}`, impo
 export const DOMU_CREATE_MS = 60_000;
 const STEP_BASE_MS = 30_000;
 
-/** Shell words for a string with `${axes.X}` resolved now and `${name}` read at run time. */
+const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Shell words for a string with `${axes.X}` resolved now and `${name}` read at run time (the
+ * agent keeps a stored value in $V_name). An axis the cell lacks throws SubstitutionError.
+ */
 export function shellWord(text: string, axes: Record<string, string>): string {
-  const resolved = text.replace(/\$\{axes\.([A-Za-z0-9_-]+)\}/g, (_, a: string) => axes[a] ?? '');
-  const parts = resolved.split(/(\$\{[a-z_][a-z0-9_]*\})/i).filter((p) => p !== '');
-  if (parts.length === 0) return "''";
-  return parts.map((p) => (/^\$\{[a-z_][a-z0-9_]*\}$/i.test(p) ? `"$V_${p.slice(2, -1)}"` : `'${p.replace(/'/g, `'\\''`)}'`)).join('');
+  let word = '';
+  let literal = '';
+  for (const p of parts(text)) {
+    if ('name' in p) {
+      word += `${literal && quote(literal)}"$V_${p.name}"`;
+      literal = '';
+    } else literal += 'text' in p ? p.text : resolve(p, { vars: {}, axes });
+  }
+  word += literal && quote(literal);
+  return word || "''";
 }
 
-/** JavaScript regular expressions as scenario authors write them, in ERE for busybox grep. */
+/** Regular expressions as scenario authors write them (RE2), in ERE for busybox grep: close enough to poll by. */
 const toEre = (re: string) => re.replace(/\\d/g, '[0-9]').replace(/\\s/g, '[[:space:]]').replace(/\\w/g, '[A-Za-z0-9_]');
 
+/**
+ * The agent's test of a value: it only decides when to stop polling a `within`; the host
+ * judges what was reported with domain/steps/check.ts (results.ts).
+ */
 function checkBody(e: Expect | undefined, axes: Record<string, string>): string {
   const lines: string[] = [];
-  if (e?.equals !== undefined) lines.push(`[ "$pvm_v" = ${shellWord(String(e.equals), axes)} ] || return 1`);
+  if (e?.equals !== undefined) lines.push(`[ "$pvm_v" = ${shellWord(e.equals, axes)} ] || return 1`);
   if (e?.exists !== undefined) lines.push(`[ "$pvm_v" = ${e.exists ? 'exists' : 'absent'} ] || return 1`);
   if (e?.contains !== undefined) lines.push(`case "$pvm_v" in *${shellWord(e.contains, axes)}*) ;; *) return 1 ;; esac`);
   if (e?.absent !== undefined) lines.push(`case "$pvm_v" in *${shellWord(e.absent, axes)}*) return 1 ;; esac`);
@@ -57,14 +74,6 @@ function checkBody(e: Expect | undefined, axes: Record<string, string>): string 
   return lines.length ? ['pvm_trimmed', ...lines, 'return 0'].join('; ') : 'return 0';
 }
 
-interface BootArgs {
-  cmdline?: string;
-  memory?: string | number;
-  maxmem?: string | number;
-  vcpus?: number;
-  maxvcpus?: number;
-}
-
 /** Where a step runs for a role: in the domain under test, or in dom0 (the toolstack's side). */
 export function stepSide(step: Step, role: 'dom0' | 'domU'): 'dom0' | 'guest' {
   if (role === 'dom0') return 'dom0';
@@ -72,49 +81,52 @@ export function stepSide(step: Step, role: 'dom0' | 'domU'): 'dom0' | 'guest' {
   return step.on;
 }
 
-function pathOf(args: unknown): string {
-  return typeof args === 'string' ? args : (args as { path: string }).path;
-}
-
 /** The action as a shell function body; `dom` is the xl name of the domain under test. */
 function actionBody(step: Step, role: 'dom0' | 'domU', dom: string, axes: Record<string, string>, native = false): string {
-  const a = step.args as Record<string, unknown>;
   // Natively there is no /sys/hypervisor/guest_type: say what the kernel found instead.
   if (native && step.action === 'boot')
     return `pvm_hv=none; [ -r /sys/hypervisor/type ] && read pvm_hv < /sys/hypervisor/type; echo "$(uname -r) native hypervisor=$pvm_hv"`;
   switch (step.action) {
     case 'read':
-      return step.expect?.exists !== undefined
-        ? `pvm_exists ${shellWord(pathOf(step.args), axes)}`
-        : `cat ${shellWord(pathOf(step.args), axes)}`;
+      return `${step.expect?.exists !== undefined ? 'pvm_exists' : 'cat'} ${shellWord(step.args.path, axes)}`;
     case 'write':
-      return `pvm_write ${shellWord(String(a.path), axes)} ${shellWord(String(a.value), axes)}`;
+      return `pvm_write ${shellWord(step.args.path, axes)} ${shellWord(step.args.value, axes)}`;
     case 'mount':
-      return `pvm_mount ${shellWord(String(a.fs), axes)} ${shellWord(String(a.at), axes)}`;
+      return `pvm_mount ${shellWord(step.args.fs, axes)} ${shellWord(step.args.at, axes)}`;
     case 'load-module':
-      return `pvm_modload ${shellWord(String(a.name), axes)}`;
+      return `pvm_modload ${shellWord(step.args.name, axes)}`;
     case 'unload-module':
-      return `rmmod ${shellWord(String(a.name), axes)}`;
+      return `rmmod ${shellWord(step.args.name, axes)}`;
     case 'sleep':
-      return `sleep ${durationMs(String(step.args)) / 1000}`;
+      return `sleep ${step.args.ms / 1000}`;
     case 'set-memory':
-      return `xl mem-set ${dom} ${sizeKiB(a.target as string | number)}k`;
+      return `xl mem-set ${dom} ${step.args.targetKiB}k`;
     case 'set-vcpus':
       // dom0 role: xl and the onlining both here; domU role: this is the guest's half.
-      return role === 'dom0' ? `xl vcpu-set 0 ${a.count} && pvm_online ${a.count}` : `pvm_online ${a.count}`;
+      return role === 'dom0' ? `xl vcpu-set 0 ${step.args.count} && pvm_online ${step.args.count}` : `pvm_online ${step.args.count}`;
     case 'xen-console':
       return 'xl dmesg';
     case 'guest-console':
       // domU: its console as xenconsoled logged it, then its kernel log printed on it (pvm_klog).
       return role === 'dom0' ? 'dmesg' : `pvm_klog && tr -d '\\r' < /var/log/xen/console/guest-${dom}.log`;
     case 'attach-device':
-      return `pvm_attach ${dom} ${a.kind} ${shellWord(String(a.vdev ?? (a.kind === 'vbd' ? 'xvdb' : '')), axes)}`;
-    case 'detach-device':
-      return `pvm_detach ${dom} ${a.kind} ${shellWord(String(a.vdev ?? (a.kind === 'vbd' ? 'xvdb' : '')), axes)}${a.force ? ' force' : ''}`;
+    case 'detach-device': {
+      const { kind, vdev = kind === 'vbd' ? 'xvdb' : '' } = step.args;
+      const force = step.action === 'detach-device' && step.args.force ? ' force' : '';
+      return `pvm_${step.action === 'attach-device' ? 'attach' : 'detach'} ${dom} ${kind} ${shellWord(vdev, axes)}${force}`;
+    }
     case 'boot':
       return `read t < /sys/hypervisor/guest_type; read ma < /sys/hypervisor/version/major; read mi < /sys/hypervisor/version/minor; read ex < /sys/hypervisor/version/extra; echo "$(uname -r) guest_type=$t xen=$ma.$mi$ex"`;
-    default:
-      return `echo 'the qemu backend has no agent action for ${step.action}'; return 1`;
+  }
+}
+
+/** A shell body, or one that says why it cannot run: the host reports the step broken (results.ts). */
+function orWhyNot(body: () => string): string {
+  try {
+    return body();
+  } catch (e) {
+    if (!(e instanceof SubstitutionError)) throw e;
+    return `echo ${quote(e.message)}; return 1`;
   }
 }
 
@@ -126,8 +138,8 @@ export function refusalMode(step: Step): 0 | 1 | 2 {
 const needsToolstack = (s: Step, role: 'dom0' | 'domU') => role === 'domU' || ['set-memory', 'set-vcpus', 'xen-console'].includes(s.action);
 
 export function stepBudgetMs(step: Step, scale: number): number {
-  const within = step.expect?.within ? durationMs(step.expect.within) : 0;
-  const sleep = step.action === 'sleep' ? durationMs(String(step.args)) : 0;
+  const within = step.expect?.withinMs ?? 0;
+  const sleep = step.action === 'sleep' ? step.args.ms : 0;
   return Math.round((within + sleep + STEP_BASE_MS) * scale);
 }
 
@@ -141,20 +153,19 @@ export function translate(plans: readonly ScenarioPlan[], scale = 1): Translatio
     const body: string[] = [];
     p.steps.forEach((step, k) => {
       const side = stepSide(step, p.role);
-      const within =
-        step.expect?.within && step.action !== 'xen-console' ? Math.round(durationMs(step.expect.within) * Math.max(1, scale)) : 0;
+      const within = step.expect?.withinMs && step.action !== 'xen-console' ? Math.round(step.expect.withinMs * Math.max(1, scale)) : 0;
       const mode = refusalMode(step);
       const refused = mode === 1 ? 1 : 0;
       const budget = stepBudgetMs(step, scale);
       maxBudget = Math.max(maxBudget, budget);
       // xen-console is judged by the host on `xl dmesg` plus the serial console (results.ts).
       const hostJudged = step.action === 'xen-console';
-      const fns = `a_${S}_${k}() { ${actionBody(step, p.role, dom, p.axes, p.native)}; }\nc_${S}_${k}() { ${hostJudged ? 'return 0' : checkBody(step.expect, p.axes)}; }`;
+      const fns = `a_${S}_${k}() { ${orWhyNot(() => actionBody(step, p.role, dom, p.axes, p.native))}; }\nc_${S}_${k}() { ${hostJudged ? 'return 0' : orWhyNot(() => checkBody(step.expect, p.axes))}; }`;
       const keep = step.as ? `V_${step.as}=$(cat "$PVM_OUT")` : ':';
-      if (step.action === 'boot' && p.role === 'domU') {
-        const b = (step.args ?? {}) as BootArgs;
-        const mem = b.memory !== undefined ? sizeMiB(b.memory) : 128;
-        const maxmem = b.maxmem !== undefined ? sizeMiB(b.maxmem) : mem;
+      if (isAction('boot')(step) && p.role === 'domU') {
+        const b = step.args;
+        const mem = b.memoryKiB !== undefined ? mib(b.memoryKiB) : 128;
+        const maxmem = b.maxmemKiB !== undefined ? mib(b.maxmemKiB) : mem;
         const vcpus = b.vcpus ?? 1;
         const extra = ['console=hvc0', p.domu?.cmdline, b.cmdline].filter(Boolean).join(' ');
         const createBudget = Math.round(DOMU_CREATE_MS * scale);
@@ -175,7 +186,7 @@ export function translate(plans: readonly ScenarioPlan[], scale = 1): Translatio
         const inGuest = `pvm_guest ${S} ${k} ${budget} || ${mode === 2 ? `grep -q "@@PVM STEP ${S} ${k} fail " "$PVM_LOG" || ` : ''}return`;
         if (step.action === 'set-vcpus') {
           // The toolstack's half runs in dom0; only when it accepted does the guest online the vCPUs.
-          const count = (step.args as { count: number }).count;
+          const count = step.args.count;
           body.push(
             `pvm_now; t0=$PVM_NOW; xl vcpu-set ${dom} ${count} > "$PVM_OUT" 2>&1; rc=$?`,
             refused

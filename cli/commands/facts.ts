@@ -39,7 +39,7 @@ async function cellCensus(matrix: string): Promise<CellCensus> {
   let decided = 0;
   for (const c of cells) {
     const decisions: Fact[] = [];
-    const weak = [...em.run(c, decisions).facts, ...decisions].filter((f) => !f.verified);
+    const weak = [...em.run(c, { decided: decisions }).facts, ...decisions].filter((f) => !f.verified);
     if (weak.length) decided++;
     for (const f of new Map(weak.map((f) => [`${f.text}\u0000${f.source}`, f])).values()) {
       const k = `${f.text}\u0000${f.source}`;

@@ -5,25 +5,22 @@
  * (`mayRefuse`: the step passes, its detail keeps the reason, and the scenario goes on); a
  * failed expectation makes it `unsupported` with what was seen and the facts recorded during
  * that step; anything else thrown is `broken`.
+ *
+ * Time is virtual: `sleep` and `within` advance the platform's clock and fire what is due,
+ * and the cell's time (`--timeout`) bounds the clock, so no step can make a cell run forever.
  */
-import type { Step } from '../../domain/steps.ts';
+import type { Step, StepOf } from '../../domain/steps/schema.ts';
+import { check } from '../../domain/steps/check.ts';
+import { SubstitutionError, substituteStep } from '../../domain/steps/substitute.ts';
 import type { BackendResult, StepResult } from '../../contracts/result.ts';
 import type { Outcome } from '../../contracts/outcome.ts';
+import { MAX_TIMER_MS } from '../../lib/units.ts';
 import type { Fact } from '../knowledge/index.ts';
 import { Platform, type CellSetup } from '../platform.ts';
 import { Refusal, because } from '../trace.ts';
-import { check, durationMs, sizeKiB, substitute } from './expect.ts';
 
-type Args = Record<string, unknown>;
-
-function titleOf(step: Step, args: unknown): string {
-  if (step.title) return step.title;
-  if (args === null || args === undefined) return step.action;
-  if (typeof args === 'string') return `${step.action} ${args}`;
-  return `${step.action} ${Object.entries(args as Args)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ')}`;
-}
+/** How often a `within` looks again while timers are pending (the real agent polls every 0.2 s). */
+const POLL_MS = 100;
 
 function needGuest(p: Platform, step: Step) {
   if (!p.guest) throw new Refusal(`${step.action} needs a booted domain: the scenario has no boot step before it`, []);
@@ -40,41 +37,45 @@ function onDom0(p: Platform, step: Step): void {
     throw new Refusal('steps `on: dom0` of a domU cell are not modelled by the emulator (the host dom0 is implicit)', []);
 }
 
+function device(p: Platform, step: StepOf<'attach-device'> | StepOf<'detach-device'>): void {
+  const ts = needXen(p, step.action);
+  if (p.setup.role !== 'domU')
+    throw new Refusal(`${step.action}: the emulator hot-plugs PV devices into a domU; this cell's domain is dom0`, []);
+  if (step.action === 'attach-device') ts.attach(p.domid, step.args.kind, step.args.vdev);
+  else ts.detach(p.domid, step.args.kind, step.args.vdev, step.args.force);
+}
+
 /** Execute one step; returns the value it produced (for `read`, the consoles). */
-function execute(p: Platform, step: Step, args: unknown): string | undefined {
-  const a = (args ?? {}) as Args;
+function execute(p: Platform, step: Step, clock: Clock): string | undefined {
   switch (step.action) {
-    case 'boot':
+    case 'boot': {
+      const a = step.args;
       p.boot({
-        native: a.native as boolean | undefined,
-        cmdline: a.cmdline as string | undefined,
-        xen: a.xen as string | undefined,
-        memKiB: a.memory === undefined ? undefined : sizeKiB(a.memory as string),
-        maxKiB: a.maxmem === undefined ? undefined : sizeKiB(a.maxmem as string),
-        vcpus: a.vcpus as number | undefined,
-        maxVcpus: a.maxvcpus as number | undefined,
+        native: a.native,
+        cmdline: a.cmdline,
+        xen: a.xen,
+        memKiB: a.memoryKiB,
+        maxKiB: a.maxmemKiB,
+        vcpus: a.vcpus,
+        maxVcpus: a.maxvcpus,
       });
       return undefined;
+    }
     case 'set-memory':
-      needXen(p, 'set-memory').memSet(p.domid, sizeKiB(a.target as string), p.domid === 0 ? p.guest : undefined);
+      needXen(p, 'set-memory').memSet(p.domid, step.args.targetKiB, p.domid === 0 ? p.guest : undefined);
       return undefined;
     case 'set-vcpus':
-      needXen(p, 'set-vcpus').vcpuSet(p.domid, a.count as number, p.maxVcpus);
+      needXen(p, 'set-vcpus').vcpuSet(p.domid, step.args.count, p.maxVcpus);
       return undefined;
     case 'attach-device':
-    case 'detach-device': {
-      const ts = needXen(p, step.action);
-      if (p.setup.role !== 'domU')
-        throw new Refusal(`${step.action}: the emulator hot-plugs PV devices into a domU; this cell's domain is dom0`, []);
-      if (step.action === 'attach-device') ts.attach(p.domid, a.kind as 'vbd' | 'vif', a.vdev as string | undefined);
-      else ts.detach(p.domid, a.kind as 'vbd' | 'vif', a.vdev as string | undefined, Boolean(a.force));
+    case 'detach-device':
+      device(p, step);
       return undefined;
-    }
     case 'load-module':
     case 'unload-module': {
       onDom0(p, step);
       const g = needGuest(p, step);
-      const name = p.frontends?.aliases[a.name as string] ?? (a.name as string);
+      const name = p.frontends?.aliases[step.args.name] ?? step.args.name;
       if (step.action === 'load-module') g.loadModule(name);
       else g.unloadModule(name);
       return undefined;
@@ -82,17 +83,16 @@ function execute(p: Platform, step: Step, args: unknown): string | undefined {
     case 'read': {
       onDom0(p, step);
       const g = needGuest(p, step);
-      const path = typeof args === 'string' ? args : (a.path as string);
-      return g.exists(path) ? (g.read(path) ?? '') : undefined;
+      return g.exists(step.args.path) ? (g.read(step.args.path) ?? '') : undefined;
     }
     case 'write':
       onDom0(p, step);
-      needGuest(p, step).write(a.path as string, String(a.value));
+      needGuest(p, step).write(step.args.path, step.args.value);
       return undefined;
     case 'mount': {
       onDom0(p, step);
       const g = needGuest(p, step);
-      if (a.fs === 'xenfs') g.mount('xenfs', a.at as string);
+      if (step.args.fs === 'xenfs') g.mount('xenfs', step.args.at);
       return undefined;
     }
     case 'xen-console':
@@ -102,36 +102,89 @@ function execute(p: Platform, step: Step, args: unknown): string | undefined {
       onDom0(p, step);
       return needGuest(p, step).log.join('\n');
     case 'sleep':
-      p.timers.advance(durationMs(args as string));
+      clock.until(p.timers.now + step.args.ms);
       return undefined;
   }
 }
 
-/** `decided`, when given, receives the fact of every decision taken, holding or not (for `pvmatrix facts`). */
-export function interpret(setup: CellSetup, steps: readonly Step[], axes: Record<string, string>, decided?: Fact[]): BackendResult {
+/** Actions whose value can change while a `within` waits; the others are not run again. */
+const VALUE_ACTIONS = new Set<Step['action']>(['read', 'xen-console', 'guest-console']);
+
+/** The cell ran out of (virtual) time: the real backend would have been stopped by its --timeout here. */
+class OutOfTime extends Error {}
+
+/** The platform's clock, bounded by the time the cell is allowed. */
+class Clock {
+  constructor(
+    private readonly p: Platform,
+    readonly limitMs: number,
+    private readonly outOfTime: string,
+  ) {}
+
+  /** Advance to `t`, or to the limit and throw OutOfTime when `t` is past it. */
+  until(t: number): void {
+    this.p.timers.advanceTo(Math.min(t, this.limitMs));
+    if (t > this.limitMs) throw new OutOfTime(this.outOfTime);
+  }
+
+  /**
+   * Look again at the value until `ok` holds or `waitMs` has passed: at each pending timer
+   * (at most every POLL_MS), since nothing changes between timers; with no timer pending
+   * the answer is final, and the clock moves to the end of the wait at once.
+   */
+  poll(waitMs: number, ok: () => boolean): boolean {
+    const end = this.p.timers.now + waitMs;
+    while (this.p.timers.now < Math.min(end, this.limitMs)) {
+      const next = this.p.timers.nextAt;
+      this.until(next === undefined ? end : Math.min(end, Math.max(next, this.p.timers.now + POLL_MS)));
+      if (next !== undefined && ok()) return true;
+    }
+    if (end > this.limitMs) this.until(end);
+    return false;
+  }
+}
+
+export interface InterpretOptions {
+  /** The time the cell is allowed (--timeout), in ms; without one, the longest a timer holds. */
+  timeoutMs?: number;
+  /** Receives the fact of every decision taken, holding or not (for `pvmatrix facts`). */
+  decided?: Fact[];
+}
+
+export function interpret(
+  setup: CellSetup,
+  steps: readonly Step[],
+  axes: Record<string, string>,
+  opts: InterpretOptions = {},
+): BackendResult {
   const p = new Platform(setup);
+  const clock = new Clock(
+    p,
+    opts.timeoutMs ?? MAX_TIMER_MS,
+    opts.timeoutMs === undefined
+      ? "the emulator's virtual clock reached 596h, the longest a cell may run (the limit of --timeout)"
+      : `timed out after ${opts.timeoutMs / 1000} s (--timeout) on the emulator's virtual clock`,
+  );
   const results: StepResult[] = [];
   const vars: Record<string, string> = {};
   let outcome: Outcome = 'works';
   let reason: string | undefined;
   let facts: Fact[] = [];
   for (let i = 0; i < steps.length; i++) {
-    const step = steps[i]!;
+    let step = steps[i]!;
     p.trace.facts = [];
-    let args: unknown;
-    let title: string = step.action;
     try {
-      args = substitute(step.args, vars, axes);
-      title = titleOf(step, args);
+      step = substituteStep(step, { vars, axes });
       let value: string | undefined;
       let refused: Refusal | undefined;
       try {
-        value = execute(p, step, args);
+        value = execute(p, step, clock);
       } catch (e) {
         if (!(e instanceof Refusal)) throw e;
         refused = e;
       }
-      const ex = step.expect ? substitute(step.expect, vars, axes) : undefined;
+      const ex = step.expect;
+      const title = step.title;
       if (refused) {
         if ((ex?.refused || ex?.mayRefuse) && refused.kind !== 'skipped') {
           results.push({
@@ -163,16 +216,18 @@ export function interpret(setup: CellSetup, steps: readonly Step[], axes: Record
         break;
       }
       let problem = ex ? check(ex, value) : undefined;
-      const waitMs = ex?.within ? durationMs(ex.within) : 0;
-      for (let waited = 0; problem && waited < waitMs; waited += 100) {
-        p.timers.advance(100);
-        value = execute(p, step, args);
-        problem = check(ex!, value);
+      if (problem && ex?.withinMs && VALUE_ACTIONS.has(step.action)) {
+        const s = step;
+        clock.poll(ex.withinMs, () => {
+          value = execute(p, s, clock);
+          problem = check(ex, value);
+          return problem === undefined;
+        });
       }
       if (step.as && value !== undefined) vars[step.as] = value.trim();
       if (problem) {
         outcome = 'unsupported';
-        const path = step.action === 'read' ? (typeof args === 'string' ? args : ((args as Args).path as string)) : undefined;
+        const path = step.action === 'read' ? step.args.path : undefined;
         const why =
           path && value === undefined && p.guest ? p.guest.explain(path) : path && p.guest ? p.guest.explainKnown(path) : undefined;
         const quirks = p.trace.quirks;
@@ -190,16 +245,21 @@ export function interpret(setup: CellSetup, steps: readonly Step[], axes: Record
       });
     } catch (e) {
       outcome = 'broken';
-      reason = `the emulator failed in step ${i + 1} (${title}): ${e instanceof Error ? e.message : String(e)}`;
+      const what = e instanceof Error ? e.message : String(e);
+      // A scenario's own mistake and a cell out of time are said as such; anything else is the emulator's failure.
+      reason =
+        e instanceof SubstitutionError || e instanceof OutOfTime
+          ? `${step.title}: ${what}`
+          : `the emulator failed in step ${i + 1} (${step.title}): ${what}`;
       facts = [];
-      results.push({ action: step.action, title, status: 'broken', detail: reason, durationMs: 0 });
+      results.push({ action: step.action, title: step.title, status: 'broken', detail: reason, durationMs: 0 });
       break;
     }
   }
   for (let j = results.length; j < steps.length; j++) {
-    results.push({ action: steps[j]!.action, title: steps[j]!.title ?? steps[j]!.action, status: 'skipped', durationMs: 0 });
+    results.push({ action: steps[j]!.action, title: steps[j]!.title, status: 'skipped', durationMs: 0 });
   }
-  if (decided) for (const d of p.trace.decided) decided.push(d.fact);
+  if (opts.decided) for (const d of p.trace.decided) opts.decided.push(d.fact);
   // A cell that works names the backports it needed (Fedora 11's bzImage loader), none otherwise.
   return {
     outcome,

@@ -3,7 +3,6 @@ import { check } from './zod-issues.ts';
 import type { ConditionScope } from './condition.ts';
 import { condition } from './condition-map.ts';
 import { didYouMean, listOf } from '../../lib/suggest.ts';
-import { durationMs } from './schema.ts';
 import type { Scenario } from './model.ts';
 
 /** Scenario ids are unique across files. */
@@ -34,6 +33,8 @@ export function scenario(ctx: LoadContext, { src, data }: ScenarioSource, index:
     const ok = check(ctx.domain.stepSchema, step, src, ['steps', i], ctx.diags);
     if (ok !== undefined) steps.push(ctx.domain.normaliseStep(step));
   });
+  if (steps.length === data.steps.length)
+    for (const m of ctx.domain.checkSteps?.(steps) ?? []) ctx.diags.at(src, ['steps', m.index], m.message);
   return {
     id: data.id,
     index,
@@ -43,6 +44,6 @@ export function scenario(ctx: LoadContext, { src, data }: ScenarioSource, index:
     ignores,
     applies,
     steps,
-    timeoutMs: data.timeout ? durationMs(data.timeout) : undefined,
+    timeoutMs: data.timeout,
   };
 }

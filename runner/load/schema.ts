@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Outcome } from '../../contracts/outcome.ts';
+import { DURATION_FORMS, MAX_TIMER_MS, MAX_TIMER_TEXT, parseDuration } from '../../lib/units.ts';
 
 /**
  * The shapes of matrix.yaml and scenarios/*.yaml (docs/matrix-format.md). Each section is
@@ -14,7 +15,14 @@ export const AXIS_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** `{ axis: value | [values] }`; the values are checked against the axes later. */
 export const ConditionMap = z.record(z.string(), z.unknown());
 
-export const Duration = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, { message: 'a duration such as 500ms, 120s or 5m' });
+/** A time limit (lib/units.ts) -> milliseconds, at most what a timer holds. */
+export const TimeLimit = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === undefined) ctx.addIssue({ code: 'custom', message: `not a duration: ${JSON.stringify(v)}; a duration is ${DURATION_FORMS}` });
+  else if (ms > MAX_TIMER_MS) ctx.addIssue({ code: 'custom', message: `${v} is longer than a timer can hold: at most ${MAX_TIMER_TEXT}` });
+  else return ms;
+  return z.NEVER;
+});
 
 export const MatrixTop = z.strictObject({
   schema: z.literal('pvmatrix/matrix@1').optional(),
@@ -58,13 +66,7 @@ export const ScenarioFile = z.strictObject({
   description: z.string().optional(),
   applies: ConditionMap.optional(),
   ignores: z.array(z.string()).optional(),
-  timeout: Duration.optional(),
+  timeout: TimeLimit.optional(),
   steps: z.array(z.unknown()).min(1, { message: 'a scenario needs at least one step' }),
 });
 export type ScenarioFile = z.infer<typeof ScenarioFile>;
-
-export function durationMs(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text)!;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-  return Number(m[1]) * unit;
-}

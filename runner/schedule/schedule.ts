@@ -191,7 +191,7 @@ async function attemptGroup(
   let last = performance.now();
   let failure: string | undefined;
   try {
-    const it = backend.run(cells, { signal: deadline.signal, log: opts.log })[Symbol.asyncIterator]();
+    const it = backend.run(cells, { signal: deadline.signal, timeoutMs: opts.timeoutMs, log: opts.log })[Symbol.asyncIterator]();
     for (;;) {
       const next = await deadline.race(it.next());
       if (next === GONE) {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { xenDomain } from '../../cli/xen-domain.ts';
-import type { Step } from '../../domain/steps.ts';
+import type { Step } from '../../domain/steps/schema.ts';
 import { Emulator } from '../../emulator/index.ts';
 import type { Cell } from '../../contracts/cell.ts';
 import type { BackendResult } from '../../contracts/result.ts';

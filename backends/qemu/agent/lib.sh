@@ -8,7 +8,10 @@ pvm_report() { # s k status t0 [valuefile]; the byte count lets the host detect 
   echo "@@PVM STEP $1 $2 $3 $(( PVM_NOW - $4 )) $n"
 }
 pvm_trimmed() { pvm_v=$(cat "$PVM_OUT"); pvm_v="${pvm_v#"${pvm_v%%[![:space:]]*}"}"; pvm_v="${pvm_v%"${pvm_v##*[![:space:]]}"}"; }
-pvm_num() { printf '%s' "$pvm_v" | awk -v n="$2" -v op="$1" '{ v = $1 + 0; exit !((op == "ge" && v >= n) || (op == "le" && v <= n)) }'; }
+pvm_num() { # op n: the value is a plain number (as the host's check wants) and compares so
+  case "$pvm_v" in '' | *[!0-9.+-]*) return 1 ;; esac
+  awk -v v="$pvm_v" -v n="$2" -v op="$1" 'BEGIN { exit !((op == "ge" && v + 0 >= n) || (op == "le" && v + 0 <= n)) }'
+}
 # pvm_step S K WITHIN_MS REFUSED ACTION CHECK: run ACTION (value -> $PVM_OUT) until CHECK holds or WITHIN passes.
 # REFUSED: 0 the action must succeed, 1 it must fail, 2 either (mayRefuse): reported as it
 # happened (ok, or fail with the command's output), and the scenario goes on in both cases.
