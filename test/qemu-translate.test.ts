@@ -4,39 +4,16 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { xenDomain } from '../cli/xen-domain.ts';
-import type { Step } from '../domain/steps/schema.ts';
-import { parseMarker, type Marker } from '../backends/qemu/markers.ts';
+import { normaliseStep } from '../domain/steps/normalise.ts';
+import type { Marker } from '../backends/qemu/markers.ts';
+import { runDom0Side } from './support/qemu-agent.ts';
 import { shellWord, stepSide, translate, type ScenarioPlan } from '../backends/qemu/translate.ts';
 import { planBoots } from '../backends/qemu/boots.ts';
 import type { RealCell } from '../backends/qemu/cells.ts';
 import { qemuArgv } from '../backends/qemu/qemu.ts';
 import { BUSYBOX, NEED, skipUnless } from './support/artifacts.ts';
 
-const steps = (raw: unknown[]) => raw.map((s) => xenDomain.normaliseStep(s) as Step);
-const lib = readFileSync(new URL('../backends/qemu/agent/lib.sh', import.meta.url), 'utf8');
-
-/**
- * Runs scenario 0's translated dom0 side in the same busybox the initramfs carries, on this
- * host (no Xen needed for file steps), and returns the frames it printed.
- */
-function runDom0Side(plan: ScenarioPlan): Marker[] {
-  const init = translate([plan]).dom0Init.split('\n');
-  const defs = init.filter((l) => /^[ac]_\d+_\d+\(\)/.test(l));
-  const from = init.indexOf('s_0() {');
-  const to = init.indexOf('}', from);
-  const dir = mkdtempSync(join(tmpdir(), 'pvm-agent-'));
-  const script = [lib, ...defs, ...init.slice(from, to + 1), 's_0; exit 0'].join('\n');
-  writeFileSync(join(dir, 'run.sh'), script);
-  const out = execFileSync(BUSYBOX, ['sh', join(dir, 'run.sh')], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, PVM_OUT: join(dir, 'out') },
-  });
-  return out
-    .split('\n')
-    .map(parseMarker)
-    .filter((m): m is Marker => m !== undefined);
-}
+const steps = (raw: unknown[]) => raw.map(normaliseStep);
 
 const statusOf = (ms: Marker[]) => ms.flatMap((m) => (m.kind === 'step' ? [`${m.k}:${m.status}`] : []));
 const dataOf = (ms: Marker[], k: number) =>

@@ -221,7 +221,7 @@ test('rules: unknown axis, closed-axis value, bad range, bad regex, numbers, eac
     'matrix.yaml:11:18: bad range ">=3.x": "3.x" is not a version (write >=3.4)',
     'matrix.yaml:13:18: bad range "3.4..": write LOW..HIGH with two versions, e.g. 2.6.23..2.6.29',
     'matrix.yaml:14:20: expected a string, not the number 3.4: write "3.4" in quotes',
-    'matrix.yaml:16:14: invalid regular expression in `because`: Invalid regular expression: /bz(/: Unterminated group',
+    'matrix.yaml:16:14: invalid regular expression in `because`: missing closing ): `bz(` (patterns are RE2 syntax: no backreferences, no lookahead or lookbehind)',
     'matrix.yaml:18:14: "borken" is not allowed here (did you mean "broken"?); allowed: works, unsupported, broken',
   ]);
 });
@@ -366,4 +366,16 @@ test('mayRefuse with refused or a value check is placed at the step, naming what
     /^scenarios\/a\.yaml:4:\d+: mayRefuse accepts either answer, so it cannot be combined with refused; use refused: true when the platform must refuse/,
   );
   assert.match(errors[1]!, /^scenarios\/a\.yaml:6:\d+: mayRefuse accepts either answer, so it cannot be combined with exists;/);
+});
+
+test('a ${name} that no earlier step stores is an error at the step that uses it', () => {
+  const errors = errorsOf({
+    'matrix.yaml': 'axes:\n  role: [dom0]\n',
+    'scenarios/a.yaml':
+      'id: a\nsteps:\n  - read: /x\n    expect: { equals: "${kb}" }\n  - read: /x\n    as: kb\n  - write: { path: /x, value: "${kb}0" }\n  - read: /y\n    as: y\n    expect: { contains: "${y}" }\n',
+  });
+  assert.deepEqual(errors, [
+    'scenarios/a.yaml:3:5: ${kb} is not defined here: no earlier step stores a value with `as: kb`',
+    'scenarios/a.yaml:8:5: ${y} is not defined here: no earlier step stores a value with `as: y` (a step cannot use the value it stores)',
+  ]);
 });

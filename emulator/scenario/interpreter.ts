@@ -157,7 +157,11 @@ export function interpret(
   axes: Record<string, string>,
   opts: InterpretOptions = {},
 ): BackendResult {
-  const p = new Platform(setup);
+  return runSteps(new Platform(setup), steps, axes, opts);
+}
+
+/** The steps on a given platform (a test may give it a file of its own before the steps run). */
+export function runSteps(p: Platform, steps: readonly Step[], axes: Record<string, string>, opts: InterpretOptions = {}): BackendResult {
   const clock = new Clock(
     p,
     opts.timeoutMs ?? MAX_TIMER_MS,

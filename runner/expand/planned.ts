@@ -1,3 +1,4 @@
+import type { Pattern } from '../../lib/pattern.ts';
 import type { Cell } from '../../contracts/cell.ts';
 import type { Outcome } from '../../contracts/outcome.ts';
 
@@ -10,7 +11,7 @@ export interface PlannedCell {
   /** `matrix.yaml:120` (the rule), `baseline`, or `default`. */
   expectedFrom: string;
   /** The expectation holds only if the cell's reason matches this (the rule's `because`). */
-  because?: RegExp;
+  because?: Pattern;
   /** The scenario's `timeout` (for backends that wait on real time), in milliseconds. */
   timeoutMs?: number;
 }

@@ -1,3 +1,4 @@
+import { compilePattern, isPattern, type Pattern } from '../../lib/pattern.ts';
 import { compileTerm, type ConditionScope } from '../load/condition.ts';
 import { UserError } from '../../contracts/errors.ts';
 import { matches, type Condition, type ConditionTerm, type Spec } from '../load/model.ts';
@@ -17,7 +18,7 @@ export interface Selection {
 /** A compiled selection: the condition and scenario set are checked before a cell is built. */
 export interface Selector {
   condition?: Condition;
-  grep?: RegExp;
+  grep?: Pattern;
   shard?: Shard;
 }
 
@@ -60,13 +61,11 @@ export function compileSelection(spec: Spec, sel: Selection): Selector {
     if ('term' in r) terms.push(r.term);
   }
 
-  let grep: RegExp | undefined;
+  let grep: Pattern | undefined;
   if (sel.grep !== undefined) {
-    try {
-      grep = new RegExp(sel.grep);
-    } catch (e) {
-      throw new UserError(`--grep ${sel.grep}: ${(e as Error).message}`);
-    }
+    const p = compilePattern(sel.grep);
+    if (!isPattern(p)) throw new UserError(`--grep ${sel.grep}: not a regular expression RE2 can take: ${p.error}`);
+    grep = p;
   }
   return { condition: terms.length ? { terms } : undefined, grep, shard: sel.shard === undefined ? undefined : parseShard(sel.shard) };
 }

@@ -1,3 +1,4 @@
+import type { Pattern } from '../../lib/pattern.ts';
 import type { Outcome } from '../../contracts/outcome.ts';
 import type { Version } from '../../contracts/version.ts';
 
@@ -83,7 +84,7 @@ export interface ExcludeRule extends Rule {
 
 export interface ExpectRule extends Rule {
   outcome: Outcome;
-  because?: RegExp;
+  because?: Pattern;
 }
 
 /** Does a cell (value index per axis, -1 when absent, and its scenario index) match? */

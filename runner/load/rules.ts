@@ -7,10 +7,11 @@ import type { ConditionScope } from './condition.ts';
 import { condition } from './condition-map.ts';
 import * as S from './schema.ts';
 import type { Condition } from './model.ts';
+import { compilePattern, isPattern, type Pattern } from '../../lib/pattern.ts';
 
 /** The `include`, `exclude` or `expect` list: each rule checked by `schema`, its conditions compiled, its place recorded. */
 export function rules<T>(ctx: LoadContext, src: SourceFile, raw: unknown, key: string, schema: ZodType<T>, scope: ConditionScope) {
-  const out: { rule: { when: Condition; unless?: Condition; at: string }; data: T; because?: RegExp }[] = [];
+  const out: { rule: { when: Condition; unless?: Condition; at: string }; data: T; because?: Pattern }[] = [];
   if (raw === undefined || raw === null) return out;
   const list = check(S.RuleList, raw, src, [key], ctx.diags);
   if (!list) return out;
@@ -29,13 +30,11 @@ export function rules<T>(ctx: LoadContext, src: SourceFile, raw: unknown, key: s
   return out;
 }
 
-/** A `because` pattern, compiled once; an invalid one is reported where it is written. */
-export function regex(ctx: LoadContext, src: SourceFile, path: Path, text: string | undefined): RegExp | undefined {
+/** A `because` pattern (RE2: linear time), compiled once; one RE2 cannot take is reported where it is written. */
+export function regex(ctx: LoadContext, src: SourceFile, path: Path, text: string | undefined): Pattern | undefined {
   if (text === undefined) return undefined;
-  try {
-    return new RegExp(text);
-  } catch (e) {
-    ctx.diags.at(src, path, `invalid regular expression in \`because\`: ${(e as Error).message}`);
-    return undefined;
-  }
+  const p = compilePattern(text);
+  if (isPattern(p)) return p;
+  ctx.diags.at(src, path, `invalid regular expression in \`because\`: ${p.error}`);
+  return undefined;
 }

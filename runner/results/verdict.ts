@@ -1,3 +1,4 @@
+import type { Pattern } from '../../lib/pattern.ts';
 import type { Outcome, Status } from '../../contracts/outcome.ts';
 
 /**
@@ -5,7 +6,7 @@ import type { Outcome, Status } from '../../contracts/outcome.ts';
  * otherwise the cell passes when the outcome is the expected one and, if the expectation
  * names a `because`, the reason says so.
  */
-export function verdict(outcome: Outcome, expected: Outcome, reason: string | undefined, because?: RegExp): Status {
+export function verdict(outcome: Outcome, expected: Outcome, reason: string | undefined, because?: Pattern): Status {
   if (outcome === 'skipped') return 'skipped';
   if (outcome === 'broken') return 'broken';
   if (outcome !== expected) return 'failed';
