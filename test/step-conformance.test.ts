@@ -93,7 +93,7 @@ function qemuVerdict(row: Row): ReturnType<typeof verdictOf> {
   const plan = { index: 0, role: 'dom0' as const, axes: AXES, steps: [normaliseStep({ read: path, expect: row.expect })] };
   const boot: BootRun = { argv: [], lines: [], markers: [], milestones: {}, exitCode: 0, durationMs: 0 };
   const lines = ['@@PVM INIT 0 6.1.0', '@@PVM BEGIN 0', ...runDom0SideLines(plan), '@@PVM END 0', '@@PVM DONE'];
-  lines.forEach((l, i) => ingestLine(boot, l, i));
+  for (const [i, l] of lines.entries()) ingestLine(boot, l, i);
   return verdictOf(scenarioResult(plan, boot, 'conformance'));
 }
 
