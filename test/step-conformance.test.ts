@@ -19,6 +19,8 @@ import { Platform } from '../emulator/platform.ts';
 import { runSteps } from '../emulator/scenario/interpreter.ts';
 import { ingestLine, type BootRun } from '../backends/qemu/qemu.ts';
 import { scenarioResult } from '../backends/qemu/results.ts';
+import { resolveImage } from '../backends/qemu/cells.ts';
+import { resolveGlob } from '../emulator/profiles.ts';
 import { NEED, skipUnless } from './support/artifacts.ts';
 import { runDom0SideLines } from './support/qemu-agent.ts';
 
@@ -105,4 +107,12 @@ test('the conformance table: the QEMU backend (its agent in busybox sh, the host
   skip: skipUnless(NEED.busybox),
 }, () => {
   for (const row of ROWS) assert.deepEqual(qemuVerdict(row), expected(row.verdict), title(row));
+});
+
+test('one image rule: a glob resolves to the newest match in version order on both backends (6.1.10 after 6.1.9)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pvm-images-'));
+  for (const v of ['6.1.9', '6.1.10', '6.1.2']) writeFileSync(join(dir, `vmlinuz-${v}-amd64`), '');
+  const pattern = join(dir, 'vmlinuz-6.1.*-amd64');
+  assert.equal(resolveGlob(pattern), join(dir, 'vmlinuz-6.1.10-amd64'));
+  assert.equal(resolveImage(pattern), resolveGlob(pattern));
 });

@@ -1,9 +1,9 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import { type Step, isAction } from '../../domain/steps/schema.ts';
 import { stepsOf } from '../../domain/steps/normalise.ts';
 import type { Cell } from '../../contracts/cell.ts';
 import { knowledge } from '../../emulator/knowledge/index.ts';
 import { resolveGlob } from '../../emulator/profiles.ts';
+import { sniffKernel } from './sniff.ts';
 
 /** What the real backend reads from a cell: the profiles' real files, the role, the steps. */
 export interface RealCell {
@@ -52,55 +52,6 @@ export function readCell(cell: Cell): RealCell {
   };
 }
 
-/** The few header bytes that say what a kernel file is, read synchronously (cannotRun is sync). */
-export function headerFacts(path: string): {
-  kind: 'bzImage' | 'elf' | 'gzip' | 'unknown';
-  arch?: 'x86_64' | 'x86_32';
-  compression?: string;
-} {
-  const fd = openSync(path, 'r');
-  try {
-    const h = Buffer.alloc(0x400);
-    readSync(fd, h, 0, h.length, 0);
-    if (h.toString('latin1', 0x202, 0x206) === 'HdrS') {
-      const protocol = h.readUInt16LE(0x206);
-      const arch = protocol >= 0x20c && h.readUInt16LE(0x236) & 1 ? 'x86_64' : 'x86_32';
-      let compression: string | undefined;
-      if (protocol >= 0x208) {
-        const p = Buffer.alloc(6);
-        readSync(fd, p, 0, 6, ((h[0x1f1] || 4) + 1) * 512 + h.readUInt32LE(0x248));
-        compression =
-          p[0] === 0x1f && p[1] === 0x8b
-            ? 'gzip'
-            : p.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0]))
-              ? 'xz'
-              : p[0] === 0x42 && p[1] === 0x5a
-                ? 'bzip2'
-                : p[0] === 0x5d
-                  ? 'lzma'
-                  : p[0] === 0x89 && p[1] === 0x4c
-                    ? 'lzo'
-                    : p[0] === 0x02 && p[1] === 0x21
-                      ? 'lz4'
-                      : p[0] === 0x28 && p[1] === 0xb5
-                        ? 'zstd'
-                        : p[0] === 0x7f && p[1] === 0x45
-                          ? 'none'
-                          : 'unknown';
-      }
-      return { kind: 'bzImage', arch, compression };
-    }
-    if (h.readUInt32BE(0) === 0x7f454c46) {
-      const m = h.readUInt16LE(18);
-      return { kind: 'elf', arch: m === 62 ? 'x86_64' : m === 3 ? 'x86_32' : undefined };
-    }
-    if (h[0] === 0x1f && h[1] === 0x8b) return { kind: 'gzip' };
-    return { kind: 'unknown' };
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Steps the real backend runs for a PV domU only (dom0 is where the backends live). */
 const DOMU_ONLY_ACTIONS: Record<string, string> = {
   'attach-device': 'devices are attached to a domU through the backends in dom0; the qemu backend does not attach devices to dom0 itself',
@@ -134,7 +85,7 @@ export function cannotRunReason(rc: RealCell): string | undefined {
     if (why) return `scenario ${cell.scenario}: ${why}`;
     if (rc.native && NATIVE_UNRUNNABLE.has(s.action)) return `scenario ${cell.scenario}: ${s.action} needs Xen, and a native boot has none`;
   }
-  const facts = headerFacts(rc.kernelImage);
+  const facts = sniffKernel(rc.kernelImage);
   const arch = cell.axes.arch;
   if (arch && facts.arch) {
     const want = arch.startsWith('x86_32') ? 'x86_32' : arch;

@@ -147,7 +147,7 @@ async function prepareBoot(boot: BootPlan) {
   if (!dom0Image) throw new Error(`no dom0 kernel for domU cells: ${HOST_DOM0_KERNEL} is not installed (pvmatrix setup qemu)`);
   const dom0Format: KernelFormat = boot.role === 'dom0' ? (first.format as KernelFormat) : 'vmlinux';
   const dom0Kernel = await prepareKernel(dom0Image, dom0Format);
-  const dom0Release = (await sniffKernel(dom0Image)).release;
+  const dom0Release = sniffKernel(dom0Image).release;
   const parts = [await busyboxPart(), await toolstackPart(toolstack)];
   const dom0Modules = await modulesPart(dom0Release);
   if (dom0Modules) parts.push(dom0Modules.path);
@@ -168,7 +168,7 @@ async function prepareBoot(boot: BootPlan) {
     for (const fmt of new Set(boot.cells.map((c) => c.format as KernelFormat))) {
       parts.push(await payloadPart((await prepareKernel(first.kernelImage!, fmt)).path, `k-${fmt}`));
     }
-    const guestModules = await modulesPart((await sniffKernel(first.kernelImage!)).release);
+    const guestModules = await modulesPart(sniffKernel(first.kernelImage!).release);
     const guestParts = [await readFile(await busyboxPart()), ...(guestModules ? [await readFile(guestModules.path)] : [])].map(padTo4);
     const guestInit = newcArchive([{ name: 'init', kind: 'file', data: Buffer.from(translation.guestInit ?? ''), mode: 0o755 }]);
     runFiles.push({ name: 'boot/domu-initrd.gz', data: Buffer.concat([...guestParts, guestInit]) });

@@ -70,7 +70,7 @@ export type KernelFormat = 'bzImage' | 'vmlinux' | 'vmlinux.gz';
 
 /** The kernel `image` in `format`: the file itself when it already is one, else derived. */
 export async function prepareKernel(image: string, format: KernelFormat): Promise<PreparedFile> {
-  const sniff = await sniffKernel(image);
+  const sniff = sniffKernel(image);
   const have: KernelFormat | undefined =
     sniff.kind === 'bzImage' ? 'bzImage' : sniff.kind === 'elf' ? 'vmlinux' : sniff.kind === 'gzip' ? 'vmlinux.gz' : undefined;
   if (have === format) return { path: image, fresh: true };

@@ -61,7 +61,7 @@ export async function runSetup(log: (line: string) => void): Promise<SetupReport
   const parts: [string, () => Promise<string | undefined>][] = [
     ['busybox initramfs part', busyboxPart],
     ['toolstack initramfs part', () => toolstackPart(ts.root)],
-    ['Xen modules initramfs part', async () => (await modulesPart((await sniffKernel(kernel)).release))?.path],
+    ['Xen modules initramfs part', async () => (await modulesPart(sniffKernel(kernel).release))?.path],
   ];
   for (const [what, make] of parts) {
     const path = await make();
