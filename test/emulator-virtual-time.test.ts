@@ -6,12 +6,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Emulator } from '../emulator/index.ts';
-import { Platform } from '../emulator/platform.ts';
-import { kernelModelOf, xenBuildOf } from '../emulator/profiles.ts';
 import { runSteps } from '../emulator/scenario/interpreter.ts';
-import { KernelProfile, XenProfile } from '../domain/profiles.ts';
 import { MAX_TIMER_MS } from '../lib/units.ts';
-import { makeCell, steps } from './support/emulator-cells.ts';
+import { bootedPlatform, makeCell, steps } from './support/emulator-cells.ts';
 import { pvmatrix } from './support/spawn-cli.ts';
 import { writeTree } from './support/temp-matrix.ts';
 
@@ -57,15 +54,7 @@ test('a sleep past the --timeout ends there too; one within it just advances the
 test('without --timeout the clock stops at the longest a cell may run, even with a timer that never stops', async () => {
   // The worst case for a waiting step: a model timer that never stops (as a frontend retrying
   // to end a grant that stays mapped). The wait still ends, at 596h of virtual time.
-  const p = new Platform({
-    xen: await xenBuildOf('4.17', XenProfile.parse({ version: '4.17' })),
-    kernel: await kernelModelOf('6.1', KernelProfile.parse({ version: '6.1' })),
-    format: 'bzImage',
-    compression: 'gzip',
-    arch: 'x86_64',
-    role: 'dom0',
-  });
-  p.boot({});
+  const p = await bootedPlatform();
   let ticks = 0;
   const tick = () => {
     ticks++;

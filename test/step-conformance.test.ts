@@ -12,16 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { normaliseStep } from '../domain/steps/normalise.ts';
-import { KernelProfile, XenProfile } from '../domain/profiles.ts';
 import type { BackendResult } from '../contracts/result.ts';
-import { kernelModelOf, xenBuildOf } from '../emulator/profiles.ts';
-import { Platform } from '../emulator/platform.ts';
 import { runSteps } from '../emulator/scenario/interpreter.ts';
 import { ingestLine, type BootRun } from '../backends/qemu/qemu.ts';
 import { scenarioResult } from '../backends/qemu/results.ts';
 import { resolveImage } from '../backends/qemu/cells.ts';
 import { resolveGlob } from '../emulator/profiles.ts';
 import { NEED, skipUnless } from './support/artifacts.ts';
+import { bootedPlatform } from './support/emulator-cells.ts';
 import { runDom0SideLines } from './support/qemu-agent.ts';
 
 type Verdict = 'passed' | 'failed' | 'broken';
@@ -74,15 +72,7 @@ const expected = (v: Verdict) => ({ step: v, outcome: v === 'passed' ? 'works' :
 
 async function emulatorVerdict(row: Row): Promise<ReturnType<typeof verdictOf>> {
   const path = '/conformance/value';
-  const p = new Platform({
-    xen: await xenBuildOf('4.17', XenProfile.parse({ version: '4.17' })),
-    kernel: await kernelModelOf('6.1', KernelProfile.parse({ version: '6.1' })),
-    format: 'bzImage',
-    compression: 'gzip',
-    arch: 'x86_64',
-    role: 'dom0',
-  });
-  p.boot({});
+  const p = await bootedPlatform();
   const value = row.value;
   if (value !== undefined) p.guest!.addFile(path, { read: () => value });
   return verdictOf(runSteps(p, [normaliseStep({ read: path, expect: row.expect })], AXES));

@@ -8,6 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { xenDomain } from '../../cli/xen-domain.ts';
 import type { Step } from '../../domain/steps/schema.ts';
+import { normaliseStep } from '../../domain/steps/normalise.ts';
+import { KernelProfile, XenProfile } from '../../domain/profiles.ts';
+import { Platform } from '../../emulator/platform.ts';
+import { kernelModelOf, xenBuildOf } from '../../emulator/profiles.ts';
 import { Emulator } from '../../emulator/index.ts';
 import type { Cell } from '../../contracts/cell.ts';
 import type { BackendResult } from '../../contracts/result.ts';
@@ -17,11 +21,25 @@ const matrix = parse(readFileSync(root('matrix.yaml'), 'utf8')) as { profiles: R
 
 export function scenarioSteps(id: string): Step[] {
   const file = parse(readFileSync(root(`scenarios/${id}.yaml`), 'utf8')) as { steps: unknown[] };
-  return file.steps.map((s) => xenDomain.normaliseStep(s) as Step);
+  return file.steps.map(normaliseStep);
 }
 
 export function steps(raw: unknown[]): Step[] {
-  return raw.map((s) => xenDomain.normaliseStep(s) as Step);
+  return raw.map(normaliseStep);
+}
+
+/** A booted Linux 6.1 dom0 on Xen 4.17 (both modelled, no images), for tests that drive a Platform themselves. */
+export async function bootedPlatform(): Promise<Platform> {
+  const p = new Platform({
+    xen: await xenBuildOf('4.17', XenProfile.parse({ version: '4.17' })),
+    kernel: await kernelModelOf('6.1', KernelProfile.parse({ version: '6.1' })),
+    format: 'bzImage',
+    compression: 'gzip',
+    arch: 'x86_64',
+    role: 'dom0',
+  });
+  p.boot({});
+  return p;
 }
 
 function profileOf(axis: 'xen' | 'kernel', value: string, extra?: Record<string, unknown>): unknown {
