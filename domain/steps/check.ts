@@ -42,10 +42,3 @@ export function check(expect: Expect, value: string | undefined): string | undef
   if (expect.atMost !== undefined && !(n <= expect.atMost)) return `expected at most ${expect.atMost}, saw ${shown}`;
   return undefined;
 }
-
-/** The checks of an expectation that look at a value (not `within`, `refused`, `mayRefuse`). */
-export function checksValue(expect: Expect | undefined): boolean {
-  if (!expect) return false;
-  const { withinMs: _w, refused: _r, mayRefuse: _m, ...checks } = expect;
-  return Object.values(checks).some((c) => c !== undefined);
-}
